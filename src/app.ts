@@ -1,0 +1,89 @@
+/**
+ * buildApp(deps): the Fastify instance, for the server and for tests. It
+ * listens on nothing; `server.ts` does that.
+ */
+import { randomUUID } from 'node:crypto';
+
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+
+import type { AppDeps } from './context.ts';
+import { registerProblemHandlers } from './http/problem.ts';
+import { healthRoutes } from './http/routes/health.ts';
+import type { App } from './http/types.ts';
+
+/** Paths pino replaces with "[redacted]": credentials, tokens, codes and content never reach a log. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  'body',
+  'req.body',
+];
+
+export interface BuildOptions {
+  /** Pino options, or false to silence logs (tests). */
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promise<App> {
+  const { config } = deps;
+  const serverOptions: FastifyServerOptions = {
+    logger: options.logger ?? {
+      level: config.logLevel,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    },
+    genReqId: () => randomUUID(),
+    // A hop count is accepted by Fastify at run time though its types omit it.
+    trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
+    bodyLimit: 16 * 1024,
+    // Case and trailing-slash variants reach the same route, so they meet the same limits.
+    routerOptions: {
+      caseSensitive: false,
+      ignoreTrailingSlash: true,
+      ignoreDuplicateSlashes: true,
+    },
+    ajv: {
+      // Unknown fields are refused (additionalProperties: false), never silently dropped.
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: false,
+      },
+    },
+    return503OnClosing: true,
+    connectionTimeout: 30_000,
+    requestTimeout: 60_000,
+  };
+  const app: App = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Only JSON bodies are parsed: a cross-site form (text/plain, urlencoded,
+  // multipart) can never reach a route; it gets 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
+
+  registerProblemHandlers(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Daybook API', version: '1' },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+  });
+
+  healthRoutes(app, deps);
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  return app;
+}

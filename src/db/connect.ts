@@ -1,0 +1,58 @@
+/**
+ * Opens a Kysely instance for a database URL: `sqlite:path` (embedded, the
+ * default) or `postgres://…`. SQLite runs in WAL mode with foreign keys on and
+ * a busy timeout, so a second process (the CLI during serving) waits instead
+ * of failing.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
+import pg from 'pg';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database<T> {
+  readonly db: Kysely<T>;
+  readonly dialect: Dialect;
+  /** Present for SQLite only: the file path, for tests and diagnostics. */
+  readonly file: string | undefined;
+}
+
+export interface ConnectOptions {
+  readonly poolSize?: number;
+  /** Receives SQL text and duration, never bound parameters. */
+  readonly log?: (sql: string, durationMs: number) => void;
+}
+
+function logger(options: ConnectOptions) {
+  const log = options.log;
+  if (log === undefined) return undefined;
+  return (event: LogEvent) => log(event.query.sql, event.queryDurationMillis);
+}
+
+export function sqliteFile(url: string): string {
+  return resolve(url.replace(/^sqlite:(\/\/)?/, ''));
+}
+
+export function connect<T>(url: string, options: ConnectOptions = {}): Database<T> {
+  if (url.startsWith('sqlite:')) {
+    const file = sqliteFile(url);
+    mkdirSync(dirname(file), { recursive: true });
+    const sqlite = new SqliteDatabase(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+    const db = new Kysely<T>({
+      dialect: new SqliteDialect({ database: sqlite }),
+      log: logger(options),
+    });
+    return { db, dialect: 'sqlite', file };
+  }
+  // Timestamps and dates are stored as text, so no pg type parser is needed.
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const db = new Kysely<T>({ dialect: new PostgresDialect({ pool }), log: logger(options) });
+  return { db, dialect: 'postgres', file: undefined };
+}

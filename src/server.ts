@@ -1,0 +1,66 @@
+/**
+ * Process entry: configuration, databases, migrations, app, listen, and a
+ * graceful stop on SIGTERM/SIGINT (stop accepting, finish in-flight requests,
+ * close the pools).
+ */
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config/config.ts';
+import { loadEnvFile } from './config/env-file.ts';
+import type { AppDeps } from './context.ts';
+import { KeyRing } from './crypto/keyring.ts';
+import { connect } from './db/connect.ts';
+import { migrateAll } from './db/migrate.ts';
+import type { PlatformDatabase, VaultDatabase } from './db/types.ts';
+
+export async function openDeps(config: Config): Promise<AppDeps> {
+  const options = { poolSize: config.databasePoolSize };
+  const platform = connect<PlatformDatabase>(config.platformDatabaseUrl, options);
+  const vault = connect<VaultDatabase>(config.vaultDatabaseUrl, options);
+  await migrateAll(platform, vault);
+  return { config, platform, vault, keyRing: new KeyRing(config.masterKeys) };
+}
+
+export async function closeDeps(deps: AppDeps): Promise<void> {
+  await deps.platform.db.destroy();
+  await deps.vault.db.destroy();
+}
+
+export async function serve(): Promise<void> {
+  let config: Config;
+  try {
+    loadEnvFile();
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  const deps = await openDeps(config);
+  const app = await buildApp(deps);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'stopping');
+    await app.close();
+    await closeDeps(deps);
+    process.exit(0);
+  };
+  process.on('SIGTERM', (s) => void stop(s));
+  process.on('SIGINT', (s) => void stop(s));
+
+  await app.listen({ host: config.host, port: config.port });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  serve().catch((err: unknown) => {
+    process.stderr.write(
+      `Daybook failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+    process.exit(1);
+  });
+}
