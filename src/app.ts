@@ -10,7 +10,12 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 
 import type { AppDeps } from './context.ts';
 import { registerProblemHandlers } from './http/problem.ts';
+import { registerAuthenticate } from './http/plugins/authenticate.ts';
+import { perUser, registerRateLimit } from './http/plugins/rate-limit.ts';
+import { accountRoutes } from './http/routes/account.ts';
+import { authRoutes } from './http/routes/auth.ts';
 import { healthRoutes } from './http/routes/health.ts';
+import { createServices, type Services } from './services.ts';
 import type { App } from './http/types.ts';
 
 /** Paths pino replaces with "[redacted]": credentials, tokens, codes and content never reach a log. */
@@ -81,7 +86,13 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     },
   });
 
+  const services: Services = createServices(deps);
+  await registerRateLimit(app);
+  registerAuthenticate(app, services, perUser(app, config.rateLimits.api));
+
   healthRoutes(app, deps);
+  authRoutes(app, services, config);
+  accountRoutes(app, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

@@ -1,0 +1,56 @@
+/**
+ * Account lockout (DESIGN.md section 5): consecutive failures of any secret the
+ * account holder proves (password or MFA code, on any route) lock the account
+ * for a while; a success resets the count.
+ *
+ * Each step is a single atomic UPDATE outside any caller's transaction, so
+ * concurrent failures count exactly and a failure is recorded even when the
+ * request's own work is rolled back.
+ */
+import { sql, type Kysely } from 'kysely';
+
+import type { PlatformDatabase } from '../db/types.ts';
+
+export interface LockoutSettings {
+  readonly threshold: number;
+  readonly durationMs: number;
+}
+
+export function isLocked(user: { locked_until: string | null }, now = new Date()): boolean {
+  return user.locked_until !== null && user.locked_until > now.toISOString();
+}
+
+/**
+ * Counts one failure. Returns true when this failure locked the account.
+ * Reaching the threshold sets `locked_until` and restarts the count, all in
+ * one statement, so two racing failures cannot both miss the threshold.
+ */
+export async function recordFailure(
+  db: Kysely<PlatformDatabase>,
+  userId: string,
+  settings: LockoutSettings,
+  now = new Date(),
+): Promise<boolean> {
+  const lockUntil = new Date(now.getTime() + settings.durationMs).toISOString();
+  const row = await db
+    .updateTable('users')
+    .set({
+      failed_attempts: sql<number>`case when failed_attempts + 1 >= ${settings.threshold} then 0 else failed_attempts + 1 end`,
+      locked_until: sql<
+        string | null
+      >`case when failed_attempts + 1 >= ${settings.threshold} then ${lockUntil} else locked_until end`,
+    })
+    .where('id', '=', userId)
+    .returning(['failed_attempts', 'locked_until'])
+    .executeTakeFirst();
+  return row !== undefined && row.failed_attempts === 0 && row.locked_until === lockUntil;
+}
+
+export async function resetFailures(db: Kysely<PlatformDatabase>, userId: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ failed_attempts: 0, locked_until: null })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('failed_attempts', '!=', 0), eb('locked_until', 'is not', null)]))
+    .execute();
+}

@@ -1,0 +1,260 @@
+/** Sign-up, sign-in, token refresh, sign-out, profile, password and sessions. */
+import { Type } from 'typebox';
+
+import type { Config } from '../../config/config.ts';
+import { badRequest, notFound } from '../../errors.ts';
+import type { Services } from '../../services.ts';
+import { currentUser } from '../plugins/authenticate.ts';
+import { perIp } from '../plugins/rate-limit.ts';
+import { auditContext } from '../request-context.ts';
+import { Body, Email, Password, Problem, Timestamp, Uuid } from '../schemas.ts';
+import type { App } from '../types.ts';
+
+const SIGNUP_MESSAGE =
+  'If this address can be registered, the account is ready: sign in with your password.';
+
+const Tokens = Type.Object({
+  accessToken: Type.String(),
+  refreshToken: Type.String(),
+  tokenType: Type.Literal('Bearer'),
+  expiresIn: Type.Integer({ description: 'Seconds until the access token expires' }),
+});
+
+const ProfileSchema = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  displayName: Type.Union([Type.String(), Type.Null()]),
+  timeZone: Type.Union([Type.String(), Type.Null()]),
+  mfaEnabled: Type.Boolean(),
+  createdAt: Timestamp,
+});
+
+const TimeZone = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: 'IANA time zone, e.g. Europe/Paris',
+});
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function tokensOf(issued: { accessToken: string; refreshToken: string; expiresIn: number }) {
+  return {
+    accessToken: issued.accessToken,
+    refreshToken: issued.refreshToken,
+    tokenType: 'Bearer' as const,
+    expiresIn: issued.expiresIn,
+  };
+}
+
+export function authRoutes(app: App, services: Services, config: Config): void {
+  const { accounts, sessions } = services;
+  const tags = ['auth'];
+
+  app.post(
+    '/api/auth/signup',
+    {
+      config: { rateLimit: perIp(config.rateLimits.signup) },
+      schema: {
+        tags,
+        summary: 'Create an account; the answer is the same whether or not the email is taken',
+        body: Body({ email: Email, password: Password }),
+        response: { 202: Type.Object({ message: Type.String() }), 400: Problem, 429: Problem },
+      },
+    },
+    async (request, reply) => {
+      await accounts.signup(request.body.email, request.body.password, auditContext(request));
+      return reply.code(202).send({ message: SIGNUP_MESSAGE });
+    },
+  );
+
+  app.post(
+    '/api/auth/login',
+    {
+      config: { rateLimit: perIp(config.rateLimits.login) },
+      schema: {
+        tags,
+        summary: 'Sign in with email and password',
+        body: Body({
+          email: Email,
+          password: Password,
+          transport: Type.Optional(Type.Literal('bearer')),
+        }),
+        response: { 200: Tokens, 401: Problem, 429: Problem, 503: Problem },
+      },
+    },
+    async (request) => {
+      const context = auditContext(request);
+      const user = await accounts.verifyCredentials(
+        request.body.email,
+        request.body.password,
+        context,
+      );
+      return tokensOf(await accounts.completeLogin(user.id, context));
+    },
+  );
+
+  app.post(
+    '/api/auth/refresh',
+    {
+      config: { rateLimit: perIp(config.rateLimits.login) },
+      schema: {
+        tags,
+        summary: 'Exchange a refresh token for a new pair; the old one stops working',
+        body: Body({ refreshToken: Type.String({ minLength: 1, maxLength: 256 }) }),
+        response: { 200: Tokens, 401: Problem },
+      },
+    },
+    async (request) =>
+      tokensOf(await sessions.refresh(request.body.refreshToken, auditContext(request))),
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags,
+        summary: 'End the current session',
+        response: { 204: Type.Null(), 401: Problem },
+      },
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      await sessions.revoke(user.id, user.sessionId);
+      await services.audit(user.id, 'logout', auditContext(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/auth/profile',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags,
+        summary: 'The signed-in account',
+        response: { 200: ProfileSchema, 401: Problem },
+      },
+    },
+    async (request) => accounts.profile(currentUser(request).id),
+  );
+
+  app.patch(
+    '/api/auth/profile',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags,
+        summary: 'Change display name or time zone',
+        body: Body({
+          displayName: Type.Optional(
+            Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()]),
+          ),
+          timeZone: Type.Optional(Type.Union([TimeZone, Type.Null()])),
+        }),
+        response: { 200: ProfileSchema, 400: Problem, 401: Problem },
+      },
+    },
+    async (request) => {
+      const { timeZone } = request.body;
+      if (typeof timeZone === 'string' && !isTimeZone(timeZone)) {
+        throw badRequest('timeZone is not a known IANA time zone', [
+          { path: '/body/timeZone', message: 'is not a known time zone' },
+        ]);
+      }
+      return accounts.updateProfile(currentUser(request).id, request.body, auditContext(request));
+    },
+  );
+
+  app.post(
+    '/api/auth/password',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags,
+        summary: 'Change the password; every other session ends',
+        body: Body({ currentPassword: Password, newPassword: Password }),
+        response: { 204: Type.Null(), 400: Problem, 401: Problem },
+      },
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const { currentPassword, newPassword } = request.body;
+      await accounts.changePassword(
+        user.id,
+        user.sessionId,
+        currentPassword,
+        newPassword,
+        auditContext(request),
+      );
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/auth/sessions',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags,
+        summary: 'Your active sessions',
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Uuid,
+                createdAt: Timestamp,
+                lastUsedAt: Timestamp,
+                ip: Type.Union([Type.String(), Type.Null()]),
+                userAgent: Type.Union([Type.String(), Type.Null()]),
+                current: Type.Boolean(),
+              }),
+            ),
+          }),
+          401: Problem,
+        },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const rows = await sessions.list(user.id);
+      return {
+        items: rows.map((s) => ({
+          id: s.id,
+          createdAt: s.created_at,
+          lastUsedAt: s.last_used_at,
+          ip: s.ip,
+          userAgent: s.user_agent,
+          current: s.id === user.sessionId,
+        })),
+      };
+    },
+  );
+
+  app.delete(
+    '/api/auth/sessions/:id',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags,
+        summary: 'End one of your sessions',
+        params: Type.Object({ id: Uuid }),
+        response: { 204: Type.Null(), 401: Problem, 404: Problem },
+      },
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const revoked = await sessions.revoke(user.id, request.params.id);
+      if (!revoked) throw notFound('Session');
+      await services.audit(user.id, 'session_revoked', auditContext(request));
+      return reply.code(204).send(null);
+    },
+  );
+}

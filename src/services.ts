@@ -1,0 +1,38 @@
+/** Builds the domain services from the process dependencies; no Fastify here. */
+import { AccountService } from './auth/accounts/accounts.service.ts';
+import { DataKeys } from './auth/accounts/data-keys.ts';
+import { PasswordHasher } from './auth/passwords/hasher.ts';
+import { SessionService } from './auth/sessions/sessions.service.ts';
+import { TokenService } from './auth/tokens/access-token.ts';
+import { recordEvent, type AuditContext, type AuditType } from './auth/audit/audit.repository.ts';
+import type { AppDeps } from './context.ts';
+
+export interface Services {
+  readonly hasher: PasswordHasher;
+  readonly tokens: TokenService;
+  readonly sessions: SessionService;
+  readonly dataKeys: DataKeys;
+  readonly accounts: AccountService;
+  /** Records a security event for the account's trail. */
+  readonly audit: (userId: string, type: AuditType, context: AuditContext) => Promise<void>;
+}
+
+export function createServices(deps: AppDeps): Services {
+  const { config } = deps;
+  const platform = deps.platform.db;
+  const hasher = new PasswordHasher(config.argon2, config.hashConcurrency, config.hashQueue);
+  const tokens = new TokenService(config.jwtSecret, config.accessTokenTtlSeconds);
+  const sessions = new SessionService(platform, tokens, config.refreshTokenTtlSeconds);
+  const dataKeys = new DataKeys(platform, deps.keyRing);
+  const accounts = new AccountService(
+    platform,
+    deps.keyRing,
+    hasher,
+    sessions,
+    dataKeys,
+    config.lockout,
+  );
+  const audit = (userId: string, type: AuditType, context: AuditContext) =>
+    recordEvent(platform, userId, type, context);
+  return { hasher, tokens, sessions, dataKeys, accounts, audit };
+}
