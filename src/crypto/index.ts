@@ -4,10 +4,12 @@ export { deriveKey, KeyRing, masterKeyId, type MasterKey } from './keyring.ts';
 export {
   open,
   openJson,
+  openWithAad,
   paddedLength,
   seal,
   sealedAd,
   SealedValueError,
   sealJson,
+  sealWithAad,
   SEALED_VERSION,
 } from './sealed.ts';

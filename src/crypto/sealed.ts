@@ -26,8 +26,18 @@ function assertKey(key: Buffer): void {
   if (key.length !== KEY_BYTES) throw new TypeError('an AES-256 key is 32 bytes');
 }
 
-/** Associated data binding a value to its table, column, row and owner. */
+/**
+ * Associated data binding a value to its table, column, row and owner. No part
+ * may be empty or hold a `/`: otherwise two different places could share one
+ * AD (row `a/b` of user `c` and row `a` of user `b/c`), and a value could be
+ * moved between them unnoticed.
+ */
 export function sealedAd(table: string, column: string, rowId: string, userId: string): string {
+  for (const part of [table, column, rowId, userId]) {
+    if (part === '' || part.includes('/')) {
+      throw new TypeError('each part of the associated data must be non-empty and free of "/"');
+    }
+  }
   return `daybook/v1/${table}/${column}/${rowId}/${userId}`;
 }
 
@@ -35,17 +45,36 @@ export function seal(
   key: Buffer,
   plaintext: Buffer,
   ad: string,
-  iv = randomBytes(IV_BYTES),
+  iv: Buffer = randomBytes(IV_BYTES),
+): Buffer {
+  return sealWithAad(key, plaintext, Buffer.from(ad, 'utf8'), iv);
+}
+
+export function open(key: Buffer, sealed: Uint8Array, ad: string): Buffer {
+  return openWithAad(key, sealed, Buffer.from(ad, 'utf8'));
+}
+
+/**
+ * {@link seal} with the associated data as raw bytes. `seal` encodes its
+ * string AD as UTF-8 and calls this; it exists on its own so the known-answer
+ * test can use published GCM vectors, whose associated data is binary.
+ */
+export function sealWithAad(
+  key: Buffer,
+  plaintext: Buffer,
+  aad: Uint8Array,
+  iv: Buffer = randomBytes(IV_BYTES),
 ): Buffer {
   assertKey(key);
   if (iv.length !== IV_BYTES) throw new TypeError('a GCM IV is 12 bytes');
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(Buffer.from(ad, 'utf8'));
+  cipher.setAAD(aad);
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return Buffer.concat([Buffer.of(SEALED_VERSION), iv, ciphertext, cipher.getAuthTag()]);
 }
 
-export function open(key: Buffer, sealed: Uint8Array, ad: string): Buffer {
+/** {@link open} with the associated data as raw bytes. */
+export function openWithAad(key: Buffer, sealed: Uint8Array, aad: Uint8Array): Buffer {
   assertKey(key);
   const value = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
   if (value.length < HEADER_BYTES + TAG_BYTES || value[0] !== SEALED_VERSION) {
@@ -55,7 +84,7 @@ export function open(key: Buffer, sealed: Uint8Array, ad: string): Buffer {
     const iv = value.subarray(1, HEADER_BYTES);
     const tag = value.subarray(value.length - TAG_BYTES);
     const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-    decipher.setAAD(Buffer.from(ad, 'utf8'));
+    decipher.setAAD(aad);
     decipher.setAuthTag(tag);
     const body = value.subarray(HEADER_BYTES, value.length - TAG_BYTES);
     return Buffer.concat([decipher.update(body), decipher.final()]);
