@@ -15,6 +15,7 @@ import { perUser, registerRateLimit } from './http/plugins/rate-limit.ts';
 import { accountRoutes } from './http/routes/account.ts';
 import { authRoutes } from './http/routes/auth.ts';
 import { healthRoutes } from './http/routes/health.ts';
+import { mfaRoutes } from './http/routes/mfa.ts';
 import { createServices, type Services } from './services.ts';
 import type { App } from './http/types.ts';
 
@@ -92,6 +93,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
 
   healthRoutes(app, deps);
   authRoutes(app, services, config);
+  mfaRoutes(app, services, config);
   accountRoutes(app, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());

@@ -1,6 +1,7 @@
 /** Builds the domain services from the process dependencies; no Fastify here. */
 import { AccountService } from './auth/accounts/accounts.service.ts';
 import { DataKeys } from './auth/accounts/data-keys.ts';
+import { CHALLENGE_TTL_SECONDS, MfaService } from './auth/mfa/mfa.service.ts';
 import { PasswordHasher } from './auth/passwords/hasher.ts';
 import { SessionService } from './auth/sessions/sessions.service.ts';
 import { TokenService } from './auth/tokens/access-token.ts';
@@ -13,6 +14,7 @@ export interface Services {
   readonly sessions: SessionService;
   readonly dataKeys: DataKeys;
   readonly accounts: AccountService;
+  readonly mfa: MfaService;
   /** Records a security event for the account's trail. */
   readonly audit: (userId: string, type: AuditType, context: AuditContext) => Promise<void>;
 }
@@ -32,7 +34,9 @@ export function createServices(deps: AppDeps): Services {
     dataKeys,
     config.lockout,
   );
+  const challengeTokens = new TokenService(config.jwtSecret, CHALLENGE_TTL_SECONDS);
+  const mfa = new MfaService(platform, dataKeys, accounts, challengeTokens, config.lockout);
   const audit = (userId: string, type: AuditType, context: AuditContext) =>
     recordEvent(platform, userId, type, context);
-  return { hasher, tokens, sessions, dataKeys, accounts, audit };
+  return { hasher, tokens, sessions, dataKeys, accounts, mfa, audit };
 }

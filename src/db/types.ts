@@ -16,6 +16,7 @@ export interface UsersTable {
   locked_until: string | null;
   mfa_enabled: number;
   mfa_sealed: Buffer | null;
+  mfa_last_step: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -53,6 +54,15 @@ export interface RecoveryCodesTable {
   used_at: string | null;
 }
 
+export interface MfaChallengesTable {
+  id: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  failures: number;
+}
+
 export interface AuditEventsTable {
   id: string;
   user_id: string | null;
@@ -68,6 +78,7 @@ export interface PlatformDatabase {
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;
   recovery_codes: RecoveryCodesTable;
+  mfa_challenges: MfaChallengesTable;
   audit_events: AuditEventsTable;
 }
 

@@ -32,6 +32,7 @@ export async function insertUser(db: Kysely<PlatformDatabase>, user: NewUser): P
         locked_until: null,
         mfa_enabled: 0,
         mfa_sealed: null,
+        mfa_last_step: null,
         created_at: now,
         updated_at: now,
       })

@@ -99,5 +99,29 @@ export function platformMigrations(dialect: Dialect): Record<string, Migration> 
           .execute();
       },
     },
+    '0002_mfa': {
+      async up(db: Kysely<unknown>) {
+        // The last accepted TOTP time step: a plain integer so that "newer than
+        // the last one" is one atomic conditional UPDATE (replay protection).
+        await db.schema.alterTable('users').addColumn('mfa_last_step', 'integer').execute();
+
+        await db.schema
+          .createTable('mfa_challenges')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) =>
+            c.notNull().references('users.id').onDelete('cascade'),
+          )
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .createIndex('mfa_challenges_user')
+          .on('mfa_challenges')
+          .column('user_id')
+          .execute();
+      },
+    },
   };
 }

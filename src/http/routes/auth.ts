@@ -13,11 +13,16 @@ import type { App } from '../types.ts';
 const SIGNUP_MESSAGE =
   'If this address can be registered, the account is ready: sign in with your password.';
 
-const Tokens = Type.Object({
+export const Tokens = Type.Object({
   accessToken: Type.String(),
   refreshToken: Type.String(),
   tokenType: Type.Literal('Bearer'),
   expiresIn: Type.Integer({ description: 'Seconds until the access token expires' }),
+});
+
+const MfaChallenge = Type.Object({
+  mfaRequired: Type.Literal(true),
+  mfaToken: Type.String({ description: 'Single-use, 5 minutes; send it to /api/auth/verify-mfa' }),
 });
 
 const ProfileSchema = Type.Object({
@@ -44,7 +49,7 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-function tokensOf(issued: { accessToken: string; refreshToken: string; expiresIn: number }) {
+export function tokensOf(issued: { accessToken: string; refreshToken: string; expiresIn: number }) {
   return {
     accessToken: issued.accessToken,
     refreshToken: issued.refreshToken,
@@ -86,7 +91,12 @@ export function authRoutes(app: App, services: Services, config: Config): void {
           password: Password,
           transport: Type.Optional(Type.Literal('bearer')),
         }),
-        response: { 200: Tokens, 401: Problem, 429: Problem, 503: Problem },
+        response: {
+          200: Type.Union([Tokens, MfaChallenge]),
+          401: Problem,
+          429: Problem,
+          503: Problem,
+        },
       },
     },
     async (request) => {
@@ -96,6 +106,9 @@ export function authRoutes(app: App, services: Services, config: Config): void {
         request.body.password,
         context,
       );
+      if (user.mfa_enabled === 1) {
+        return { mfaRequired: true as const, mfaToken: await services.mfa.challenge(user.id) };
+      }
       return tokensOf(await accounts.completeLogin(user.id, context));
     },
   );
