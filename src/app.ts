@@ -11,6 +11,8 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { AppDeps } from './context.ts';
 import { registerProblemHandlers } from './http/problem.ts';
 import { registerAuthenticate } from './http/plugins/authenticate.ts';
+import { registerCookies } from './http/plugins/cookies.ts';
+import { registerSecurityHeaders } from './http/plugins/security-headers.ts';
 import { perUser, registerRateLimit } from './http/plugins/rate-limit.ts';
 import { accountRoutes } from './http/routes/account.ts';
 import { authRoutes } from './http/routes/auth.ts';
@@ -76,6 +78,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   );
 
   registerProblemHandlers(app);
+  await registerSecurityHeaders(app, config);
 
   await app.register(swagger, {
     openapi: {
@@ -89,11 +92,12 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
 
   const services: Services = createServices(deps);
   await registerRateLimit(app);
-  registerAuthenticate(app, services, perUser(app, config.rateLimits.api));
+  const transport = await registerCookies(app, config);
+  registerAuthenticate(app, services, transport, perUser(app, config.rateLimits.api));
 
   healthRoutes(app, deps);
-  authRoutes(app, services, config);
-  mfaRoutes(app, services, config);
+  authRoutes(app, services, config, transport);
+  mfaRoutes(app, services, config, transport);
   accountRoutes(app, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());

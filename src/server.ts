@@ -40,6 +40,11 @@ export async function serve(): Promise<void> {
 
   const deps = await openDeps(config);
   const app = await buildApp(deps);
+  if (!config.cookieSecure) {
+    app.log.warn(
+      'COOKIE_SECURE=false: session cookies are sent without Secure and without the __Host- prefix; use this only for plain-HTTP deployments other than localhost',
+    );
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -28,6 +28,8 @@ function problemOf(code: string, status: number, title: string, detail: string):
 
 /** Known Fastify errors (parsing, limits, media types) keep their 4xx with our own wording. */
 const FASTIFY_CLIENT_ERRORS: Record<string, [string, string, string]> = {
+  FST_CSRF_MISSING_SECRET: ['csrf', 'Forbidden', 'Missing or invalid CSRF token'],
+  FST_CSRF_INVALID_TOKEN: ['csrf', 'Forbidden', 'Missing or invalid CSRF token'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [
     'unsupported-media-type',
     'Unsupported media type',

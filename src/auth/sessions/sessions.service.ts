@@ -90,6 +90,11 @@ export class SessionService {
     return this.issued(found.user_id, found.session_id, next);
   }
 
+  /** The session a refresh token belongs to, without using the token. */
+  async sessionIdOf(refreshToken: string): Promise<string | undefined> {
+    return (await repo.findRefreshToken(this.db, hashRefreshToken(refreshToken)))?.session_id;
+  }
+
   /** Resolves a bearer access token to its user, if the token is valid and its session live. */
   async authenticate(accessToken: string): Promise<AuthenticatedUser | undefined> {
     const claims = this.tokens.check(accessToken, 'access');

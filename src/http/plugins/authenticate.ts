@@ -1,7 +1,7 @@
 /**
  * Authentication, declared per route: `onRequest: app.requireUser` resolves
- * the bearer token (or, later, the session cookie) to `request.user`, then
- * applies the per-user API rate limit. A missing, malformed, expired, forged
+ * the bearer token or the access cookie to `request.user`, checks CSRF for
+ * cookie-authenticated writes, then applies the per-user API rate limit. A missing, malformed, expired, forged
  * or revoked token gets the same 401.
  */
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
@@ -10,6 +10,7 @@ import type { AuthenticatedUser } from '../../auth/sessions/sessions.service.ts'
 import { unauthorized } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../types.ts';
+import type { CookieTransport } from './cookies.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,16 +39,32 @@ export function currentUser(request: FastifyRequest): AuthenticatedUser {
 export function registerAuthenticate(
   app: App,
   services: Services,
+  transport: CookieTransport,
   userLimit: onRequestHookHandler,
 ): void {
   app.decorateRequest('user', undefined);
+  app.decorateRequest('csrfSessionId', undefined);
 
   async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
-    const token = bearerToken(request);
-    const user = token ? await services.sessions.authenticate(token) : undefined;
+    // An Authorization header decides alone: a bad bearer token never falls back to a cookie.
+    if (request.headers.authorization !== undefined) {
+      const token = bearerToken(request);
+      const user = token ? await services.sessions.authenticate(token) : undefined;
+      if (!user) throw unauthorized();
+      request.user = user;
+      return;
+    }
+    const cookieToken = transport.accessToken(request);
+    const user = cookieToken ? await services.sessions.authenticate(cookieToken) : undefined;
     if (!user) throw unauthorized();
     request.user = user;
+    // A cookie is an ambient credential: writes must prove they come from our own pages.
+    transport.requireCsrf(request, user.sessionId);
   }
 
-  app.decorate('requireUser', [authenticate as onRequestHookHandler, userLimit]);
+  app.decorate('requireUser', [
+    authenticate as onRequestHookHandler,
+    transport.csrfHook as onRequestHookHandler,
+    userLimit,
+  ]);
 }

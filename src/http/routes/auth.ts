@@ -1,10 +1,13 @@
 /** Sign-up, sign-in, token refresh, sign-out, profile, password and sessions. */
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 
+import type { IssuedTokens } from '../../auth/sessions/sessions.service.ts';
 import type { Config } from '../../config/config.ts';
-import { badRequest, notFound } from '../../errors.ts';
+import { badRequest, notFound, unauthorized } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { currentUser } from '../plugins/authenticate.ts';
+import type { CookieTransport } from '../plugins/cookies.ts';
 import { perIp } from '../plugins/rate-limit.ts';
 import { auditContext } from '../request-context.ts';
 import { Body, Email, Password, Problem, Timestamp, Uuid } from '../schemas.ts';
@@ -58,7 +61,37 @@ export function tokensOf(issued: { accessToken: string; refreshToken: string; ex
   };
 }
 
-export function authRoutes(app: App, services: Services, config: Config): void {
+/** A session delivered in cookies: nothing secret in the body. */
+export const CookieSession = Type.Object({
+  transport: Type.Literal('cookie'),
+  expiresIn: Type.Integer({ description: 'Seconds until the access cookie expires' }),
+});
+
+export const Transport = Type.Optional(
+  Type.Union([Type.Literal('bearer'), Type.Literal('cookie')], {
+    description: 'bearer (default): tokens in the body; cookie: tokens only in __Host- cookies',
+  }),
+);
+
+/** Answers a new or refreshed session in the transport the client asked for. */
+export function deliverTokens(
+  reply: FastifyReply,
+  transport: CookieTransport,
+  issued: IssuedTokens,
+  via: 'bearer' | 'cookie' | undefined,
+  newSession: boolean,
+) {
+  if (via !== 'cookie') return tokensOf(issued);
+  transport.setTokens(reply, issued, newSession);
+  return { transport: 'cookie' as const, expiresIn: issued.expiresIn };
+}
+
+export function authRoutes(
+  app: App,
+  services: Services,
+  config: Config,
+  transport: CookieTransport,
+): void {
   const { accounts, sessions } = services;
   const tags = ['auth'];
 
@@ -89,18 +122,20 @@ export function authRoutes(app: App, services: Services, config: Config): void {
         body: Body({
           email: Email,
           password: Password,
-          transport: Type.Optional(Type.Literal('bearer')),
+          transport: Transport,
         }),
         response: {
-          200: Type.Union([Tokens, MfaChallenge]),
+          200: Type.Union([Tokens, CookieSession, MfaChallenge]),
           401: Problem,
           429: Problem,
           503: Problem,
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const context = auditContext(request);
+      // A cross-site page must not sign a browser into an account of its choosing.
+      if (request.body.transport === 'cookie') transport.checkOrigin(request);
       const user = await accounts.verifyCredentials(
         request.body.email,
         request.body.password,
@@ -109,7 +144,8 @@ export function authRoutes(app: App, services: Services, config: Config): void {
       if (user.mfa_enabled === 1) {
         return { mfaRequired: true as const, mfaToken: await services.mfa.challenge(user.id) };
       }
-      return tokensOf(await accounts.completeLogin(user.id, context));
+      const issued = await accounts.completeLogin(user.id, context);
+      return deliverTokens(reply, transport, issued, request.body.transport, true);
     },
   );
 
@@ -117,15 +153,42 @@ export function authRoutes(app: App, services: Services, config: Config): void {
     '/api/auth/refresh',
     {
       config: { rateLimit: perIp(config.rateLimits.login) },
+      // A cookie refresh may come with no body at all: validate it as `{}`.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      // Refreshing from the cookie is a cookie-authenticated write: same-origin
+      // and a CSRF token bound to the refresh token's session.
+      preHandler: [
+        async (request) => {
+          const cookieToken = transport.refreshToken(request);
+          if (request.body?.refreshToken !== undefined || cookieToken === undefined) return;
+          transport.checkOrigin(request);
+          request.csrfSessionId = (await sessions.sessionIdOf(cookieToken)) ?? '';
+        },
+        transport.csrfHook,
+      ],
       schema: {
         tags,
-        summary: 'Exchange a refresh token for a new pair; the old one stops working',
-        body: Body({ refreshToken: Type.String({ minLength: 1, maxLength: 256 }) }),
-        response: { 200: Tokens, 401: Problem },
+        summary:
+          'Exchange a refresh token (body or cookie) for a new pair; the old one stops working',
+        body: Body({ refreshToken: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) }),
+        response: { 200: Type.Union([Tokens, CookieSession]), 401: Problem, 403: Problem },
       },
     },
-    async (request) =>
-      tokensOf(await sessions.refresh(request.body.refreshToken, auditContext(request))),
+    async (request, reply) => {
+      const fromBody = request.body?.refreshToken;
+      const token = fromBody ?? transport.refreshToken(request);
+      if (token === undefined) throw unauthorized('The refresh token is invalid or expired');
+      const issued = await sessions.refresh(token, auditContext(request));
+      return deliverTokens(
+        reply,
+        transport,
+        issued,
+        fromBody === undefined ? 'cookie' : 'bearer',
+        false,
+      );
+    },
   );
 
   app.post(
@@ -142,8 +205,25 @@ export function authRoutes(app: App, services: Services, config: Config): void {
       const user = currentUser(request);
       await sessions.revoke(user.id, user.sessionId);
       await services.audit(user.id, 'logout', auditContext(request));
+      transport.clear(reply);
       return reply.code(204).send(null);
     },
+  );
+
+  app.get(
+    '/api/csrf-token',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags,
+        summary:
+          'A CSRF token for this session, to send as x-csrf-token on cookie-authenticated writes',
+        response: { 200: Type.Object({ csrfToken: Type.String() }), 401: Problem },
+      },
+    },
+    async (request, reply) => ({
+      csrfToken: transport.csrfToken(reply, currentUser(request).sessionId),
+    }),
   );
 
   app.get(

@@ -4,11 +4,12 @@ import { Type } from 'typebox';
 import type { Config } from '../../config/config.ts';
 import type { Services } from '../../services.ts';
 import { currentUser } from '../plugins/authenticate.ts';
+import type { CookieTransport } from '../plugins/cookies.ts';
 import { perIp } from '../plugins/rate-limit.ts';
 import { auditContext } from '../request-context.ts';
 import { Body, Password, Problem } from '../schemas.ts';
 import type { App } from '../types.ts';
-import { Tokens, tokensOf } from './auth.ts';
+import { CookieSession, deliverTokens, Tokens, Transport } from './auth.ts';
 
 const TotpCode = Type.String({
   pattern: '^[0-9]{6}$',
@@ -24,7 +25,12 @@ const Reauth = Type.Union([
   Body({ password: Password, recoveryCode: RecoveryCode }),
 ]);
 
-export function mfaRoutes(app: App, services: Services, config: Config): void {
+export function mfaRoutes(
+  app: App,
+  services: Services,
+  config: Config,
+  transport: CookieTransport,
+): void {
   const { mfa } = services;
   const tags = ['mfa'];
 
@@ -80,20 +86,28 @@ export function mfaRoutes(app: App, services: Services, config: Config): void {
           Body({
             mfaToken: Type.String({ maxLength: 2048 }),
             code: TotpCode,
-            transport: Type.Optional(Type.Literal('bearer')),
+            transport: Transport,
           }),
           Body({
             mfaToken: Type.String({ maxLength: 2048 }),
             recoveryCode: RecoveryCode,
-            transport: Type.Optional(Type.Literal('bearer')),
+            transport: Transport,
           }),
         ]),
-        response: { 200: Tokens, 400: Problem, 401: Problem, 429: Problem },
+        response: {
+          200: Type.Union([Tokens, CookieSession]),
+          400: Problem,
+          401: Problem,
+          403: Problem,
+          429: Problem,
+        },
       },
     },
-    async (request) => {
-      const { mfaToken, ...factor } = request.body;
-      return tokensOf(await mfa.verifyLogin(mfaToken, factor, auditContext(request)));
+    async (request, reply) => {
+      const { mfaToken, transport: via, ...factor } = request.body;
+      if (via === 'cookie') transport.checkOrigin(request);
+      const issued = await mfa.verifyLogin(mfaToken, factor, auditContext(request));
+      return deliverTokens(reply, transport, issued, via, true);
     },
   );
 
