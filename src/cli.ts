@@ -1,0 +1,255 @@
+/**
+ * The `daybook` command: `init`, `migrate` and `serve` (DESIGN.md section 9).
+ *
+ * `init` writes `.env` with fresh random secrets (mode 0600, never over an
+ * existing file) and migrates both databases; `migrate` applies migrations;
+ * `serve` starts the server. A configuration problem prints the
+ * {@link ConfigError} message, never a stack trace, and exits 1.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, fchmodSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { ConfigError, loadConfig, type Config } from './config/config.ts';
+import { loadEnvFile } from './config/env-file.ts';
+import { envFileText } from './config/env-template.ts';
+import { parseMasterKey } from './config/secrets.ts';
+
+const ENV_FILE = '.env';
+
+/** An error whose message is meant for the operator; printed without a stack trace. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+interface Command {
+  readonly summary: string;
+  readonly help: string;
+  run(): Promise<void>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  init: {
+    summary: 'write .env with fresh random secrets and create the databases',
+    help: `Usage: daybook init
+
+Writes .env in the current directory with a fresh random MASTER_ENCRYPTION_KEY
+and JWT_SECRET (32 random bytes each, as hex) and commented defaults for every
+other setting, readable by you alone (mode 0600). Then creates and migrates the
+platform and vault databases it names.
+
+init never overwrites an existing .env: it stops with an error instead, since
+replacing the master key would make every existing journal unreadable.
+
+Back up MASTER_ENCRYPTION_KEY somewhere safe, apart from the databases.
+`,
+    run: init,
+  },
+  migrate: {
+    summary: 'apply database migrations to both databases',
+    help: `Usage: daybook migrate
+
+Loads .env (if present) and the environment, validates the configuration, and
+applies every pending migration to the platform and vault databases
+(PLATFORM_DATABASE_URL, VAULT_DATABASE_URL). Safe to run again: applied
+migrations are skipped. The server also migrates at start-up.
+`,
+    run: migrate,
+  },
+  serve: {
+    summary: 'start the HTTP server',
+    help: `Usage: daybook serve
+
+Loads .env (if present) and the environment, validates the configuration,
+migrates both databases and serves the API on HOST:PORT (default
+127.0.0.1:3000). SIGTERM or SIGINT stops it gracefully: no new connections,
+in-flight requests finish, database pools close.
+`,
+    async run() {
+      const { serve } = await import('./server.ts');
+      await serve();
+    },
+  },
+};
+
+function topHelp(): string {
+  const commands = Object.entries(COMMANDS)
+    .map(([name, command]) => `  ${name.padEnd(9)} ${command.summary}`)
+    .join('\n');
+  return `Usage: daybook <command> [--help]
+
+Daybook: a private journal server; everything you write is encrypted at rest.
+
+Commands:
+${commands}
+
+Options:
+  -h, --help  show help (also after a command: daybook init --help)
+
+Configuration comes from the environment and from .env in the current
+directory (variables already set in the environment win); see .env.example.
+`;
+}
+
+/** Two distinct secrets, each 32 random bytes as 64 hex characters, and a valid master key. */
+function freshSecrets(): { masterEncryptionKey: string; jwtSecret: string } {
+  for (;;) {
+    const masterEncryptionKey = randomBytes(32).toString('hex');
+    const jwtSecret = randomBytes(32).toString('hex');
+    if (
+      jwtSecret !== masterEncryptionKey &&
+      typeof parseMasterKey(masterEncryptionKey) !== 'string'
+    ) {
+      return { masterEncryptionKey, jwtSecret };
+    }
+  }
+}
+
+/** Creates `path` with mode 0600, refusing to replace an existing file. */
+function writeNewPrivateFile(path: string, text: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new CliError(
+        `${resolve(path)} already exists; daybook init never overwrites it (its master key may ` +
+          'be the only way to read existing journals). Run `daybook migrate` to migrate with it, ' +
+          'or move it away first to start afresh.',
+      );
+    }
+    throw err;
+  }
+  try {
+    // The mode given to open is reduced by the umask; set it exactly.
+    fchmodSync(fd, 0o600);
+    writeSync(fd, text);
+  } catch (err) {
+    closeSync(fd);
+    unlinkSync(path);
+    throw err;
+  }
+  closeSync(fd);
+}
+
+/** A database URL fit for the terminal: a PostgreSQL password is masked. */
+function displayUrl(url: string): string {
+  if (url.startsWith('sqlite:')) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '****';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+function readConfig(): Config {
+  loadEnvFile(ENV_FILE);
+  return loadConfig();
+}
+
+async function migrateWith(config: Config): Promise<void> {
+  // Imported here so that --help does not load the server, Fastify and the database drivers.
+  const { closeDeps, openDeps } = await import('./server.ts');
+  const deps = await openDeps(config);
+  await closeDeps(deps);
+  process.stdout.write(
+    `Migrated the platform database (${displayUrl(config.platformDatabaseUrl)}) ` +
+      `and the vault database (${displayUrl(config.vaultDatabaseUrl)}).\n`,
+  );
+}
+
+async function init(): Promise<void> {
+  writeNewPrivateFile(ENV_FILE, envFileText(freshSecrets()));
+  process.stdout.write(
+    `Wrote ${resolve(ENV_FILE)} (mode 0600) with a fresh MASTER_ENCRYPTION_KEY and JWT_SECRET.\n` +
+      'Back up MASTER_ENCRYPTION_KEY somewhere safe: without it no journal can be read.\n',
+  );
+  await migrateWith(readConfig());
+  process.stdout.write('Ready: start the server with `npm start` (or `daybook serve`).\n');
+}
+
+async function migrate(): Promise<void> {
+  await migrateWith(readConfig());
+}
+
+function parse(args: readonly string[]): { help: boolean; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: { help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    return { help: values.help === true, positionals };
+  } catch (err) {
+    // Node's message goes on about positionals after '--'; its first sentence says it all.
+    const first = (err as Error).message.split('. ')[0] ?? 'invalid arguments';
+    throw new CliError(`${first}\nRun \`daybook --help\` for usage.`, 2);
+  }
+}
+
+/** Runs the command line `args` (without node and script); resolves when the command is done. */
+export async function main(args: readonly string[]): Promise<void> {
+  const { help, positionals } = parse(args);
+  const [name, ...rest] = positionals;
+  if (name === undefined) {
+    if (help) {
+      process.stdout.write(topHelp());
+      return;
+    }
+    throw new CliError(`a command is required\n\n${topHelp()}`, 2);
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (command === undefined) {
+    throw new CliError(`unknown command "${name}"\n\n${topHelp()}`, 2);
+  }
+  if (help) {
+    process.stdout.write(command.help);
+    return;
+  }
+  if (rest.length > 0) {
+    throw new CliError(`daybook ${name} takes no arguments\n\n${command.help}`, 2);
+  }
+  await command.run();
+}
+
+/** Reports a failure as one clear message (never a stack trace) and sets the exit code. */
+export function reportFailure(err: unknown): void {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 1;
+  } else if (err instanceof CliError) {
+    process.stderr.write(`daybook: ${err.message}\n`);
+    process.exitCode = err.exitCode;
+  } else {
+    const message = err instanceof Error ? err.message : String(err);
+    const cause =
+      err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    process.stderr.write(`daybook: ${message}${cause}\n`);
+    process.exitCode = 1;
+  }
+}
+
+export function run(args: readonly string[] = process.argv.slice(2)): void {
+  // `daybook --help | head`: a closed pipe is no failure of ours.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+  main(args).catch(reportFailure);
+}
+
+// `node --import tsx src/cli.ts …` (npm run setup); bin/daybook.js calls run() itself.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  run();
+}
