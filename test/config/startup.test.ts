@@ -1,0 +1,85 @@
+/**
+ * Start-up runs the real process, as an operator would: `npm start`
+ * (`node --import tsx src/server.ts`) and `daybook serve`, in a directory
+ * with no .env, with nothing inherited from the test runner's environment.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test, type TestContext } from 'node:test';
+
+import { tempDir } from '../helpers.ts';
+import { BIN, cleanEnv, freePort, run, SERVER, start, TSX, waitForHttp } from '../process.ts';
+
+const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
+
+function workDir(t: TestContext): string {
+  const dir = tempDir('daybook-startup-');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const ENTRY_POINTS: Record<string, readonly string[]> = {
+  'npm start (node --import tsx src/server.ts)': ['--import', TSX, SERVER],
+  'daybook serve (bin/daybook.js)': [BIN, 'serve'],
+};
+
+const BAD_KEYS: Record<string, Record<string, string>> = {
+  unset: {},
+  '32 characters long': { MASTER_ENCRYPTION_KEY: hex(16) },
+  'not hex': { MASTER_ENCRYPTION_KEY: `${hex(31)}xy` },
+};
+
+for (const [entry, args] of Object.entries(ENTRY_POINTS)) {
+  describe(entry, { concurrency: true }, () => {
+    for (const [what, keyEnv] of Object.entries(BAD_KEYS)) {
+      test(`with MASTER_ENCRYPTION_KEY ${what}, start-up exits non-zero naming the variable, without a stack trace`, async (t) => {
+        const dir = workDir(t);
+        const result = await run(args, {
+          cwd: dir,
+          env: cleanEnv({ JWT_SECRET: hex(32), PORT: String(await freePort()), ...keyEnv }),
+        });
+        assert.notEqual(result.code, 0, `exit code ${result.code}`);
+        assert.equal(result.signal, null, 'it exited by itself, not by the timeout');
+        assert.match(result.stderr, /MASTER_ENCRYPTION_KEY/);
+        assert.match(result.stderr, /openssl rand -hex 32|daybook init/);
+        assert.equal(result.stderr.includes('    at '), false, result.stderr);
+        for (const value of Object.values(keyEnv)) {
+          assert.equal(result.stderr.includes(value), false, 'the bad key is echoed');
+        }
+      });
+    }
+
+    test('with a valid environment it serves GET /api/health over HTTP and exits 0 on SIGTERM', async (t) => {
+      const dir = workDir(t);
+      const port = await freePort();
+      const running = start(args, {
+        cwd: dir,
+        env: cleanEnv({
+          MASTER_ENCRYPTION_KEY: hex(32),
+          JWT_SECRET: hex(32),
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          PLATFORM_DATABASE_URL: `sqlite:${join(dir, 'platform.db')}`,
+          VAULT_DATABASE_URL: `sqlite:${join(dir, 'vault.db')}`,
+          LOG_LEVEL: 'warn',
+        }),
+      });
+      t.after(() => running.child.kill('SIGKILL'));
+
+      const health = await waitForHttp(`http://127.0.0.1:${port}/api/health`, running);
+      assert.equal(health.status, 200);
+      assert.deepEqual(await health.json(), { status: 'ok' });
+      const ready = await fetch(`http://127.0.0.1:${port}/api/ready`);
+      assert.equal(ready.status, 200);
+
+      running.child.kill('SIGTERM');
+      const result = await running.finished;
+      assert.equal(result.code, 0, running.output());
+      assert.equal(result.signal, null);
+      // Once stopped, nothing listens on the port any more.
+      await assert.rejects(fetch(`http://127.0.0.1:${port}/api/health`));
+    });
+  });
+}
