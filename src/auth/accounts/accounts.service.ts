@@ -112,7 +112,11 @@ export class AccountService {
       return { ok: false };
     }
     const matches = await this.hasher.verify(user.password_hash, password);
-    if (isLocked(user)) return { ok: false };
+    // The row was read before the verify, which may have waited in the hash
+    // queue behind other guesses: read the lock again, or guesses sent
+    // together would all be judged against the row as it was before them.
+    const current = await users.findUserById(this.db, user.id);
+    if (!current || isLocked(current)) return { ok: false };
     if (!matches) {
       const locked = await recordFailure(this.db, user.id, this.lockout);
       await recordEvent(this.db, user.id, 'login_failure', context);
@@ -122,7 +126,7 @@ export class AccountService {
     if (this.hasher.needsRehash(user.password_hash)) {
       await users.updatePasswordHash(this.db, user.id, await this.hasher.hash(password));
     }
-    return { ok: true, user };
+    return { ok: true, user: current };
   }
 
   /** The first login step: the user row when email and password are right, else a generic 401. */
