@@ -40,7 +40,9 @@ export class TokenService {
       algorithms: ['HS256'],
       allowedIss: ISSUER,
       allowedAud: AUDIENCE,
-      requiredClaims: ['sub', 'sid', 'typ', 'iat', 'exp'],
+      // fast-jwt checks iss and aud only when present: require them, or a
+      // token that simply leaves them out would pass.
+      requiredClaims: ['sub', 'sid', 'typ', 'iss', 'aud', 'iat', 'exp'],
       // Verified tokens are cached; the cache honours each token's expiry.
       cache: 10_000,
     });
