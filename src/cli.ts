@@ -9,13 +9,13 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fchmodSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { ConfigError, loadConfig, type Config } from './config/config.ts';
 import { loadEnvFile } from './config/env-file.ts';
 import { envFileText } from './config/env-template.ts';
 import { parseMasterKey } from './config/secrets.ts';
+import { isMainModule } from './is-main.ts';
 
 const ENV_FILE = '.env';
 
@@ -250,6 +250,6 @@ export function run(args: readonly string[] = process.argv.slice(2)): void {
 }
 
 // `node --import tsx src/cli.ts …` (npm run setup); bin/daybook.js calls run() itself.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMainModule(import.meta.url)) {
   run();
 }

@@ -10,6 +10,7 @@ import type { AppDeps } from './context.ts';
 import { KeyRing } from './crypto/keyring.ts';
 import { connect } from './db/connect.ts';
 import { migrateAll } from './db/migrate.ts';
+import { isMainModule } from './is-main.ts';
 import type { PlatformDatabase, VaultDatabase } from './db/types.ts';
 
 export async function openDeps(config: Config): Promise<AppDeps> {
@@ -61,7 +62,8 @@ export async function serve(): Promise<void> {
   await app.listen({ host: config.host, port: config.port });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Compared by real path: `file://${argv[1]}` misses paths with spaces or symlinks.
+if (isMainModule(import.meta.url)) {
   serve().catch((err: unknown) => {
     process.stderr.write(
       `Daybook failed to start: ${err instanceof Error ? err.message : String(err)}\n`,

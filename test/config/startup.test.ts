@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 
 import { tempDir } from '../helpers.ts';
-import { BIN, cleanEnv, freePort, run, SERVER, start, TSX, waitForHttp } from '../process.ts';
+import { BIN, cleanEnv, freePort, ROOT, run, SERVER, start, TSX, waitForHttp } from '../process.ts';
 
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
 
@@ -83,3 +83,28 @@ for (const [entry, args] of Object.entries(ENTRY_POINTS)) {
     });
   });
 }
+
+test('npm start serves from a checkout whose path contains a space', async (t) => {
+  // The entry-point check once compared import.meta.url with `file://${argv[1]}`,
+  // so under "/home/my name/daybook" the server silently exited 0 without serving.
+  const dir = workDir(t);
+  const checkout = join(dir, 'my journal');
+  cpSync(join(ROOT, 'src'), join(checkout, 'src'), { recursive: true });
+  cpSync(join(ROOT, 'package.json'), join(checkout, 'package.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(checkout, 'node_modules'), 'dir');
+  const port = await freePort();
+  const running = start(['--import', TSX, join(checkout, 'src', 'server.ts')], {
+    cwd: checkout,
+    env: cleanEnv({
+      MASTER_ENCRYPTION_KEY: hex(32),
+      JWT_SECRET: hex(32),
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+    }),
+  });
+  t.after(() => running.child.kill('SIGKILL'));
+  const health = await waitForHttp(`http://127.0.0.1:${port}/api/health`, running);
+  assert.equal(health.status, 200);
+  running.child.kill('SIGTERM');
+  assert.equal((await running.finished).code, 0, running.output());
+});
