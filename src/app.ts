@@ -9,10 +9,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 
 import type { AppDeps } from './context.ts';
-import { registerProblemHandlers } from './http/problem.ts';
+import { registerProblemHandlers, sendFrameworkProblem } from './http/problem.ts';
 import { registerAuthenticate } from './http/plugins/authenticate.ts';
 import { registerCookies } from './http/plugins/cookies.ts';
-import { registerSecurityHeaders } from './http/plugins/security-headers.ts';
+import { applySecurityHeaders, registerSecurityHeaders } from './http/plugins/security-headers.ts';
 import { perUser, registerRateLimit } from './http/plugins/rate-limit.ts';
 import { accountRoutes } from './http/routes/account.ts';
 import { authRoutes } from './http/routes/auth.ts';
@@ -61,6 +61,12 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
         useDefaults: true,
         allErrors: false,
       },
+    },
+    // A URL Fastify cannot decode is answered before any hook runs: give it
+    // the same security headers and problem+json as every other response.
+    frameworkErrors: (error, _request, reply) => {
+      applySecurityHeaders(reply);
+      sendFrameworkProblem(reply, error);
     },
     return503OnClosing: true,
     connectionTimeout: 30_000,

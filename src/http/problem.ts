@@ -56,7 +56,22 @@ const FASTIFY_CLIENT_ERRORS: Record<string, [string, string, string]> = {
     'Invalid request',
     'The Content-Type header is malformed',
   ],
+  FST_ERR_BAD_URL: ['invalid-request', 'Invalid request', 'The URL is not validly encoded'],
 };
+
+/**
+ * Answers an error Fastify raises before routing (a URL it cannot decode),
+ * where no hook and no error handler run: the caller adds the headers.
+ */
+export function sendFrameworkProblem(reply: FastifyReply, error: FastifyError): FastifyReply {
+  const known = FASTIFY_CLIENT_ERRORS[error.code];
+  if (known) return sendProblem(reply, problemOf(known[0], 400, known[1], known[2]));
+  reply.log.error({ err: error }, 'request failed before routing');
+  return sendProblem(reply, {
+    ...problemOf('internal', 500, 'Internal error', 'Something went wrong on our side'),
+    requestId: String(reply.request.id),
+  });
+}
 
 function validationProblem(error: FastifyError): Problem {
   const where = error.validationContext ?? 'body';
