@@ -174,6 +174,19 @@ async function init(): Promise<void> {
     `Wrote ${resolve(ENV_FILE)} (mode 0600) with a fresh MASTER_ENCRYPTION_KEY and JWT_SECRET.\n` +
       'Back up MASTER_ENCRYPTION_KEY somewhere safe: without it no journal can be read.\n',
   );
+  // Variables already in the environment win over .env; say so rather than surprise.
+  const shadowed = [
+    'MASTER_ENCRYPTION_KEY',
+    'JWT_SECRET',
+    'MASTER_ENCRYPTION_KEY_FILE',
+    'JWT_SECRET_FILE',
+  ].filter((name) => (process.env[name] ?? '') !== '');
+  if (shadowed.length > 0) {
+    process.stderr.write(
+      `daybook: note: ${shadowed.join(', ')} ${shadowed.length > 1 ? 'are' : 'is'} set in the ` +
+        'environment and will override the new .env until unset.\n',
+    );
+  }
   await migrateWith(readConfig());
   process.stdout.write('Ready: start the server with `npm start` (or `daybook serve`).\n');
 }
