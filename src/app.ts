@@ -22,6 +22,17 @@ import { createServices, type Services } from './services.ts';
 import type { App } from './http/types.ts';
 
 /** Paths pino replaces with "[redacted]": credentials, tokens, codes and content never reach a log. */
+/** Fields that hold a credential, wherever a log object carries them (top level or one down). */
+const SECRET_FIELDS = [
+  'password',
+  'currentPassword',
+  'newPassword',
+  'accessToken',
+  'refreshToken',
+  'mfaToken',
+  'recoveryCode',
+];
+
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
@@ -30,8 +41,23 @@ export const REDACT_PATHS = [
   'body',
   'req.body',
 ];
+  ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]),
 
 export interface BuildOptions {
+/**
+ * The logger options with redaction always on: options passed by a caller
+ * (a test capturing logs, say) choose level and destination, never whether
+ * secrets are redacted.
+ */
+function loggerOptions(
+  given: FastifyServerOptions['logger'],
+  level: string,
+): FastifyServerOptions['logger'] {
+  if (given === false) return false;
+  const base = typeof given === 'object' ? given : { level };
+  return { ...base, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+}
+
   /** Pino options, or false to silence logs (tests). */
   readonly logger?: FastifyServerOptions['logger'];
 }
@@ -39,10 +65,7 @@ export interface BuildOptions {
 export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promise<App> {
   const { config } = deps;
   const serverOptions: FastifyServerOptions = {
-    logger: options.logger ?? {
-      level: config.logLevel,
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    },
+    logger: loggerOptions(options.logger, config.logLevel),
     genReqId: () => randomUUID(),
     // A hop count is accepted by Fastify at run time though its types omit it.
     trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
