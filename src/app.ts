@@ -21,7 +21,6 @@ import { mfaRoutes } from './http/routes/mfa.ts';
 import { createServices, type Services } from './services.ts';
 import type { App } from './http/types.ts';
 
-/** Paths pino replaces with "[redacted]": credentials, tokens, codes and content never reach a log. */
 /** Fields that hold a credential, wherever a log object carries them (top level or one down). */
 const SECRET_FIELDS = [
   'password',
@@ -33,6 +32,7 @@ const SECRET_FIELDS = [
   'recoveryCode',
 ];
 
+/** Paths pino replaces with "[redacted]": credentials, tokens, codes and content never reach a log. */
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
@@ -40,10 +40,9 @@ export const REDACT_PATHS = [
   'res.headers["set-cookie"]',
   'body',
   'req.body',
-];
   ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]),
+];
 
-export interface BuildOptions {
 /**
  * The logger options with redaction always on: options passed by a caller
  * (a test capturing logs, say) choose level and destination, never whether
@@ -58,6 +57,7 @@ function loggerOptions(
   return { ...base, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
 }
 
+export interface BuildOptions {
   /** Pino options, or false to silence logs (tests). */
   readonly logger?: FastifyServerOptions['logger'];
 }
