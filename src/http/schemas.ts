@@ -6,8 +6,9 @@ import { DEFAULT_LIMIT, MAX_LIMIT } from '../pagination.ts';
 export const Uuid = Type.String({ format: 'uuid', description: 'A UUID' });
 
 export const IsoDate = Type.String({
+  format: 'date',
   pattern: '^\\d{4}-\\d{2}-\\d{2}$',
-  description: 'A calendar date, YYYY-MM-DD',
+  description: 'A calendar date that exists, YYYY-MM-DD',
   examples: ['2026-12-03'],
 });
 
