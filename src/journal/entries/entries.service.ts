@@ -1,0 +1,220 @@
+/**
+ * Entries: one per user per day. Title, content and the completed flag are
+ * sealed; the date stays plain to find and order them; links to pillars live
+ * in `entry_pillars`, and only ever to the user's own pillars.
+ */
+import { randomUUID } from 'node:crypto';
+
+import { Type, type Static } from 'typebox';
+
+import { badRequest, conflict, notFound } from '../../errors.ts';
+import { decodeCursor, toPage, type Page } from '../../pagination.ts';
+import { now, requireOwned, sealerFor, type JournalContext, type Sealer } from '../vault.ts';
+import * as repo from './entries.repository.ts';
+import { fold, matchEntry, queryTerms, snippet } from './search.ts';
+
+export const MAX_CONTENT = 100_000;
+export const MAX_PILLARS_PER_ENTRY = 50;
+
+/** Field schemas, shared by the sealed payload and the HTTP layer. */
+export const EntryFields = {
+  title: Type.String({ maxLength: 200 }),
+  content: Type.String({ maxLength: MAX_CONTENT }),
+  completed: Type.Boolean(),
+};
+
+const EntryPayload = Type.Object(EntryFields, { additionalProperties: false });
+type EntryPayload = Static<typeof EntryPayload>;
+
+export interface Entry extends EntryPayload {
+  readonly id: string;
+  readonly date: string;
+  readonly pillarIds: string[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface NewEntry extends Partial<EntryPayload> {
+  readonly date: string;
+  readonly content: string;
+  readonly pillarIds?: readonly string[] | undefined;
+}
+
+export type EntryChanges = Partial<EntryPayload> & {
+  readonly pillarIds?: readonly string[] | undefined;
+};
+
+export interface EntryListQuery {
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+export interface SearchHit {
+  readonly date: string;
+  readonly title: string;
+  readonly snippet: string;
+}
+
+/** Entries decrypted per batch while searching: bounds memory whatever the journal's size. */
+export const SEARCH_BATCH = 50;
+
+function toEntry(sealer: Sealer, row: repo.EntryRow, pillarIds: string[]): Entry {
+  return {
+    id: row.id,
+    date: row.entry_date,
+    ...sealer.open('entries', row, EntryPayload),
+    pillarIds,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export class EntryService {
+  constructor(private readonly ctx: JournalContext) {}
+
+  /** The user's entries, newest first, optionally within a date range. */
+  async list(userId: string, query: EntryListQuery): Promise<Page<Entry>> {
+    const sealer = await sealerFor(this.ctx, userId);
+    const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 1)[0];
+    const rows = await repo.listEntries(this.ctx.db, userId, {
+      from: query.from,
+      to: query.to,
+      before,
+      limit: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    const links = await repo.pillarLinks(
+      this.ctx.db,
+      userId,
+      page.map((r) => r.id),
+    );
+    return toPage(
+      rows,
+      query.limit,
+      (r) => [r.entry_date],
+      (r) => toEntry(sealer, r, links.get(r.id) ?? []),
+    );
+  }
+
+  async get(userId: string, date: string): Promise<Entry> {
+    const sealer = await sealerFor(this.ctx, userId);
+    const row = await this.row(userId, date);
+    const links = await repo.pillarLinks(this.ctx.db, userId, [row.id]);
+    return toEntry(sealer, row, links.get(row.id) ?? []);
+  }
+
+  /** Writes the day's entry; 409 when that day already has one (also when two race). */
+  async create(userId: string, input: NewEntry): Promise<Entry> {
+    const sealer = await sealerFor(this.ctx, userId);
+    const id = randomUUID();
+    const at = now();
+    const payload: EntryPayload = {
+      title: input.title ?? '',
+      content: input.content,
+      completed: input.completed ?? false,
+    };
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const owned = await requireOwned(trx, 'pillars', userId, input.pillarIds ?? [], 'A pillar');
+      const created = await repo.insertEntry(trx, {
+        id,
+        user_id: userId,
+        entry_date: input.date,
+        payload: sealer.seal('entries', id, payload),
+        created_at: at,
+        updated_at: at,
+      });
+      if (!created) throw conflict(`There is already an entry for ${input.date}`);
+      await repo.setPillarLinks(trx, userId, id, owned);
+    });
+    const links = await repo.pillarLinks(this.ctx.db, userId, [id]);
+    return {
+      id,
+      date: input.date,
+      ...payload,
+      pillarIds: links.get(id) ?? [],
+      createdAt: at,
+      updatedAt: at,
+    };
+  }
+
+  async update(userId: string, date: string, changes: EntryChanges): Promise<Entry> {
+    const sealer = await sealerFor(this.ctx, userId);
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const row = await repo.findEntry(trx, userId, date);
+      if (!row) throw notFound('The entry');
+      const current = sealer.open('entries', row, EntryPayload);
+      const payload: EntryPayload = {
+        title: changes.title ?? current.title,
+        content: changes.content ?? current.content,
+        completed: changes.completed ?? current.completed,
+      };
+      if (changes.pillarIds !== undefined) {
+        const owned = await requireOwned(trx, 'pillars', userId, changes.pillarIds, 'A pillar');
+        await repo.setPillarLinks(trx, userId, row.id, owned);
+      }
+      await repo.updateEntry(trx, userId, row.id, {
+        payload: sealer.seal('entries', row.id, payload),
+        updated_at: now(),
+      });
+    });
+    return this.get(userId, date);
+  }
+
+  async remove(userId: string, date: string): Promise<void> {
+    if (!(await repo.deleteEntry(this.ctx.db, userId, date))) throw notFound('The entry');
+  }
+
+  /**
+   * Entries whose title or content holds every word of `q`, newest first.
+   * Matching needs the plaintext, so entries are decrypted here, a batch of
+   * {@link SEARCH_BATCH} at a time; each page stops as soon as it is full.
+   */
+  async search(
+    userId: string,
+    q: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<Page<SearchHit>> {
+    const terms = queryTerms(q);
+    if (terms.length === 0) {
+      throw badRequest('q must contain a word', [
+        { path: '/querystring/q', message: 'must contain a word' },
+      ]);
+    }
+    const sealer = await sealerFor(this.ctx, userId);
+    const hits: SearchHit[] = [];
+    let before = cursor === undefined ? undefined : decodeCursor(cursor, 1)[0];
+    for (;;) {
+      const rows = await repo.listEntries(this.ctx.db, userId, { before, limit: SEARCH_BATCH });
+      for (const row of rows) {
+        const { title, content } = sealer.open('entries', row, EntryPayload);
+        const match = matchEntry(fold(title), fold(content), terms);
+        if (match === undefined) continue;
+        hits.push({ date: row.entry_date, title, snippet: snippet(content, match.at) });
+        if (hits.length > limit)
+          return toPage(
+            hits,
+            limit,
+            (h) => [h.date],
+            (h) => h,
+          );
+      }
+      if (rows.length < SEARCH_BATCH)
+        return toPage(
+          hits,
+          limit,
+          (h) => [h.date],
+          (h) => h,
+        );
+      before = rows[rows.length - 1]?.entry_date;
+    }
+  }
+
+  private async row(userId: string, date: string): Promise<repo.EntryRow> {
+    const row = await repo.findEntry(this.ctx.db, userId, date);
+    if (!row) throw notFound('The entry');
+    return row;
+  }
+}

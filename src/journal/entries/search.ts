@@ -1,0 +1,87 @@
+/**
+ * Word matching for entry search, done on decrypted text in the app: both the
+ * query and the text are folded (NFD, lower case, combining marks removed), so
+ * "Cafe" finds "café" and "ÉTÉ" finds "été". An entry matches when every word
+ * of the query occurs in its title or content.
+ */
+
+const MARKS = /\p{M}/gu;
+const SPACE = /\s+/u;
+
+/**
+ * Case- and accent-insensitive form of a text. Final sigma is the only
+ * context-dependent lower-case mapping, so it is folded to σ, which keeps
+ * folding a text and folding it character by character the same.
+ */
+export function fold(text: string): string {
+  return text.normalize('NFD').toLowerCase().normalize('NFD').replace(MARKS, '').replace(/ς/g, 'σ');
+}
+
+/** The folded words of a query (empty when it has none). */
+export function queryTerms(query: string): string[] {
+  return [
+    ...new Set(
+      fold(query)
+        .split(SPACE)
+        .filter((t) => t.length > 0),
+    ),
+  ];
+}
+
+/**
+ * Whether every term occurs in the folded title or content. On a match,
+ * `at` is where the first term found in the content starts (undefined when
+ * all of them are only in the title).
+ */
+export function matchEntry(
+  foldedTitle: string,
+  foldedContent: string,
+  terms: readonly string[],
+): { at: number | undefined } | undefined {
+  let at: number | undefined;
+  for (const term of terms) {
+    const index = foldedContent.indexOf(term);
+    if (index >= 0) at = at === undefined ? index : Math.min(at, index);
+    else if (!foldedTitle.includes(term)) return undefined;
+  }
+  return { at };
+}
+
+/**
+ * The index in `text` whose prefix folds to at least `foldedIndex` characters:
+ * where a match found in the folded text starts in the original. Folded
+ * length grows with the prefix, so a binary search finds it with a few native
+ * `fold` calls instead of one per character.
+ */
+function originalIndex(text: string, foldedIndex: number): number {
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (fold(text.slice(0, middle)).length >= foldedIndex) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+const BEFORE = 60;
+const AFTER = 100;
+
+/** Moves a cut off the second half of a surrogate pair. */
+function safeCut(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  return code >= 0xdc00 && code <= 0xdfff ? index + 1 : index;
+}
+
+/**
+ * A short excerpt of `text` around the first match, found by its position in
+ * the folded text (or the beginning when `foldedIndex` is undefined), on one
+ * line, with "…" where it was cut.
+ */
+export function snippet(text: string, foldedIndex: number | undefined): string {
+  const at = foldedIndex === undefined ? 0 : originalIndex(text, foldedIndex);
+  const start = safeCut(text, Math.max(0, at - BEFORE));
+  const end = safeCut(text, Math.min(text.length, at + AFTER));
+  const body = text.slice(start, end).replace(/\s+/gu, ' ').trim();
+  return `${start > 0 ? '…' : ''}${body}${end < text.length ? '…' : ''}`;
+}
