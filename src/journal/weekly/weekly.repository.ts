@@ -1,0 +1,58 @@
+/** Plain functions over `weekly_recaps`: at most one per user per ISO week. */
+import type { Insertable, Selectable } from 'kysely';
+
+import type { WeeklyRecapsTable } from '../../db/types.ts';
+import { inserted, type VaultDb } from '../vault.ts';
+
+export type RecapRow = Selectable<WeeklyRecapsTable>;
+
+export function findRecap(
+  db: VaultDb,
+  userId: string,
+  week: string,
+): Promise<RecapRow | undefined> {
+  return db
+    .selectFrom('weekly_recaps')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('week', '=', week)
+    .executeTakeFirst();
+}
+
+/** Inserts the recap; false when that week already has one. */
+export async function insertRecap(
+  db: VaultDb,
+  row: Insertable<WeeklyRecapsTable>,
+): Promise<boolean> {
+  const result = await db
+    .insertInto('weekly_recaps')
+    .values(row)
+    .onConflict((oc) => oc.columns(['user_id', 'week']).doNothing())
+    .executeTakeFirst();
+  return inserted(result);
+}
+
+export async function updateRecap(
+  db: VaultDb,
+  userId: string,
+  id: string,
+  changes: { payload: Buffer; updated_at: string },
+): Promise<void> {
+  await db
+    .updateTable('weekly_recaps')
+    .set(changes)
+    .where('user_id', '=', userId)
+    .where('id', '=', id)
+    .execute();
+}
+
+/** The user's written recaps, newest week first (`YYYY-Www` sorts as text). */
+export function listRecaps(
+  db: VaultDb,
+  userId: string,
+  query: { before?: string | undefined; limit: number },
+): Promise<RecapRow[]> {
+  let select = db.selectFrom('weekly_recaps').selectAll().where('user_id', '=', userId);
+  if (query.before !== undefined) select = select.where('week', '<', query.before);
+  return select.orderBy('week', 'desc').limit(query.limit).execute();
+}
