@@ -17,6 +17,7 @@ import { perUser, registerRateLimit } from './http/plugins/rate-limit.ts';
 import { accountRoutes } from './http/routes/account.ts';
 import { authRoutes } from './http/routes/auth.ts';
 import { healthRoutes } from './http/routes/health.ts';
+import { journalRoutes } from './http/routes/journal/index.ts';
 import { mfaRoutes } from './http/routes/mfa.ts';
 import { createServices, type Services } from './services.ts';
 import type { App } from './http/types.ts';
@@ -128,6 +129,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   authRoutes(app, services, config, transport);
   mfaRoutes(app, services, config, transport);
   accountRoutes(app, deps);
+  journalRoutes(app, services, deps);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

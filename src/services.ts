@@ -7,6 +7,7 @@ import { SessionService } from './auth/sessions/sessions.service.ts';
 import { TokenService } from './auth/tokens/access-token.ts';
 import { recordEvent, type AuditContext, type AuditType } from './auth/audit/audit.repository.ts';
 import type { AppDeps } from './context.ts';
+import { createJournal, type Journal } from './journal/journal.ts';
 
 export interface Services {
   readonly hasher: PasswordHasher;
@@ -17,6 +18,8 @@ export interface Services {
   readonly mfa: MfaService;
   /** Records a security event for the account's trail. */
   readonly audit: (userId: string, type: AuditType, context: AuditContext) => Promise<void>;
+  /** Entries, pillars, feels, habits, moods and weekly recaps, sealed under each user's data key. */
+  readonly journal: Journal;
 }
 
 export function createServices(deps: AppDeps): Services {
@@ -38,5 +41,10 @@ export function createServices(deps: AppDeps): Services {
   const mfa = new MfaService(platform, dataKeys, accounts, challengeTokens, config.lockout);
   const audit = (userId: string, type: AuditType, context: AuditContext) =>
     recordEvent(platform, userId, type, context);
-  return { hasher, tokens, sessions, dataKeys, accounts, mfa, audit };
+  const journal = createJournal({
+    db: deps.vault.db,
+    keyFor: (userId) => dataKeys.forUser(userId),
+    timeZoneOf: async (userId) => (await accounts.profile(userId)).timeZone,
+  });
+  return { hasher, tokens, sessions, dataKeys, accounts, mfa, audit, journal };
 }
