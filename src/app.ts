@@ -121,7 +121,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   });
 
   const services: Services = createServices(deps);
-  await registerRateLimit(app);
+  await registerRateLimit(app, deps.redis);
   const transport = await registerCookies(app, config);
   registerAuthenticate(app, services, transport, perUser(app, config.rateLimits.api));
 

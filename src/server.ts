@@ -11,6 +11,7 @@ import { KeyRing } from './crypto/keyring.ts';
 import { connect } from './db/connect.ts';
 import { migrateAll } from './db/migrate.ts';
 import { isMainModule } from './is-main.ts';
+import { connectRedis } from './redis.ts';
 import type { PlatformDatabase, VaultDatabase } from './db/types.ts';
 
 export async function openDeps(config: Config): Promise<AppDeps> {
@@ -18,12 +19,18 @@ export async function openDeps(config: Config): Promise<AppDeps> {
   const platform = connect<PlatformDatabase>(config.platformDatabaseUrl, options);
   const vault = connect<VaultDatabase>(config.vaultDatabaseUrl, options);
   await migrateAll(platform, vault);
-  return { config, platform, vault, keyRing: new KeyRing(config.masterKeys) };
+  const keyRing = new KeyRing(config.masterKeys);
+  if (config.redisUrl === undefined) return { config, platform, vault, keyRing };
+  const redis = await connectRedis(config.redisUrl, (err) => {
+    process.stderr.write(`redis: ${err.message}\n`);
+  });
+  return { config, platform, vault, keyRing, redis };
 }
 
 export async function closeDeps(deps: AppDeps): Promise<void> {
   await deps.platform.db.destroy();
   await deps.vault.db.destroy();
+  deps.redis?.disconnect();
 }
 
 export async function serve(): Promise<void> {

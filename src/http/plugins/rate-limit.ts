@@ -7,10 +7,12 @@
  */
 import rateLimit, { type RateLimitOptions } from '@fastify/rate-limit';
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { Redis } from 'ioredis';
 
 import type { RateLimitSettings } from '../../config/config.ts';
 import { AppError } from '../../errors.ts';
 import type { App } from '../types.ts';
+import { redisStore } from './limiter-store.ts';
 
 function tooMany(): AppError {
   return new AppError(
@@ -21,11 +23,13 @@ function tooMany(): AppError {
   );
 }
 
-export async function registerRateLimit(app: App): Promise<void> {
+/** In-process counters by default; Redis (shared by every instance) when REDIS_URL is set. */
+export async function registerRateLimit(app: App, redis: Redis | undefined): Promise<void> {
   await app.register(rateLimit, {
     global: false,
     enableDraftSpec: true,
     errorResponseBuilder: () => tooMany(),
+    ...(redis ? { store: redisStore(redis) } : {}),
   });
 }
 
@@ -44,5 +48,7 @@ export function perUser(app: App, settings: RateLimitSettings): onRequestHookHan
     max: settings.max,
     timeWindow: settings.windowMs,
     keyGenerator: (request: FastifyRequest) => `user:${request.user?.id ?? request.ip}`,
+    // The general API limit fails open: reading a journal must not depend on Redis.
+    skipOnError: true,
   }) as onRequestHookHandler;
 }
