@@ -49,7 +49,7 @@ export function start(
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
   const finished = new Promise<Finished>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
@@ -89,7 +89,7 @@ export function freePort(): Promise<number> {
 export async function waitForHttp(
   url: string,
   running: Running,
-  timeoutMs = 20_000,
+  timeoutMs = 90_000,
 ): Promise<Response> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;

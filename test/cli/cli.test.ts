@@ -33,7 +33,7 @@ function tables(file: string): string[] {
   }
 }
 
-describe('daybook init', { concurrency: true }, () => {
+describe('daybook init', { concurrency: 2 }, () => {
   test('writes .env readable by its owner alone (mode 0600) with two distinct fresh 64-hex secrets', async (t) => {
     const dir = workDir(t);
     const result = await daybook(dir, 'init');
@@ -102,7 +102,7 @@ describe('daybook init', { concurrency: true }, () => {
   });
 });
 
-describe('daybook migrate', { concurrency: true }, () => {
+describe('daybook migrate', { concurrency: 2 }, () => {
   test('migrates with the .env that init wrote and can run again', async (t) => {
     const dir = workDir(t);
     assert.equal((await daybook(dir, 'init')).code, 0);
@@ -125,7 +125,7 @@ describe('daybook migrate', { concurrency: true }, () => {
   });
 });
 
-describe('daybook --help', { concurrency: true }, () => {
+describe('daybook --help', { concurrency: 2 }, () => {
   test('the top-level --help lists every command and exits 0', async (t) => {
     const dir = workDir(t);
     for (const flag of ['--help', '-h']) {

@@ -32,7 +32,7 @@ const BAD_KEYS: Record<string, Record<string, string>> = {
 };
 
 for (const [entry, args] of Object.entries(ENTRY_POINTS)) {
-  describe(entry, { concurrency: true }, () => {
+  describe(entry, () => {
     for (const [what, keyEnv] of Object.entries(BAD_KEYS)) {
       test(`with MASTER_ENCRYPTION_KEY ${what}, start-up exits non-zero naming the variable, without a stack trace`, async (t) => {
         const dir = workDir(t);
