@@ -33,7 +33,13 @@ export class CliError extends Error {
 interface Command {
   readonly summary: string;
   readonly help: string;
-  run(): Promise<void>;
+  /** Words the command takes after its name (`keys rotate`); none when absent. */
+  readonly subcommands?: readonly string[];
+  run(rest: readonly string[], options: CliOptions): Promise<void>;
+}
+
+interface CliOptions {
+  readonly batchSize: number | undefined;
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -77,6 +83,26 @@ in-flight requests finish, database pools close.
       const { serve } = await import('./server.ts');
       await serve();
     },
+  },
+  keys: {
+    summary: 'master key rotation: `keys status`, `keys rotate`',
+    subcommands: ['status', 'rotate'],
+    help: `Usage: daybook keys status
+       daybook keys rotate [--batch-size N]
+
+status  shows how many data keys are wrapped under each master key id, and
+        which id is the current MASTER_ENCRYPTION_KEY or a previous one.
+
+rotate  re-wraps every user's data key and recomputes every email index
+        under the current MASTER_ENCRYPTION_KEY. Put the new key in
+        MASTER_ENCRYPTION_KEY and the old one in MASTER_ENCRYPTION_KEY_PREVIOUS
+        (restart the servers with both first, so they keep serving), then run
+        this. Work goes in batches (default 100 users), one transaction each;
+        a run that is interrupted resumes where it stopped when run again.
+        When status shows every key under the current id, remove the old key
+        from MASTER_ENCRYPTION_KEY_PREVIOUS.
+`,
+    run: keys,
   },
 };
 
@@ -195,25 +221,91 @@ async function migrate(): Promise<void> {
   await migrateWith(readConfig());
 }
 
-function parse(args: readonly string[]): { help: boolean; positionals: string[] } {
+/** A progress line: a bar on a terminal, one plain line per batch elsewhere. */
+function progress(done: number, total: number): void {
+  if (process.stderr.isTTY) {
+    const width = 30;
+    const filled = total === 0 ? width : Math.round((done / total) * width);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}`);
+  } else {
+    process.stdout.write(`rotated ${done}/${total}\n`);
+  }
+}
+
+async function keys(rest: readonly string[], options: CliOptions): Promise<void> {
+  const config = readConfig();
+  const { closeDeps, openDeps } = await import('./server.ts');
+  const rotation = await import('./auth/keys/key-rotation.ts');
+  const deps = await openDeps(config);
   try {
-    const { values, positionals } = parseArgs({
+    const db = deps.platform.db;
+    const ring = deps.keyRing;
+    if (rest[0] === 'rotate') {
+      const moved = await rotation.rotateAll(db, ring, {
+        batchSize: options.batchSize ?? 100,
+        onProgress: ({ done, total }) => progress(done, total),
+      });
+      if (process.stderr.isTTY && moved > 0) process.stderr.write('\n');
+      process.stdout.write(`Rotated ${moved} user(s) to master key ${ring.current.id}.\n`);
+    }
+    const status = await rotation.keyStatus(db);
+    const label = (id: string) =>
+      id === ring.current.id
+        ? 'current'
+        : ring.get(id)
+          ? 'previous'
+          : 'UNKNOWN: not in the key ring';
+    process.stdout.write('key id            users  role\n');
+    for (const row of status) {
+      process.stdout.write(`${row.keyId}  ${String(row.users).padStart(5)}  ${label(row.keyId)}\n`);
+    }
+    const stale = await rotation.countStale(db, ring);
+    process.stdout.write(
+      stale === 0
+        ? 'Every data key and email index is under the current master key.\n'
+        : `${stale} user(s) still under an older key: run \`daybook keys rotate\`.\n`,
+    );
+  } finally {
+    await closeDeps(deps);
+  }
+}
+
+function parse(args: readonly string[]): {
+  help: boolean;
+  positionals: string[];
+  options: CliOptions;
+} {
+  let parsed;
+  try {
+    parsed = parseArgs({
       args: [...args],
-      options: { help: { type: 'boolean', short: 'h' } },
+      options: { help: { type: 'boolean', short: 'h' }, 'batch-size': { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
-    return { help: values.help === true, positionals };
   } catch (err) {
     // Node's message goes on about positionals after '--'; its first sentence says it all.
     const first = (err as Error).message.split('. ')[0] ?? 'invalid arguments';
     throw new CliError(`${first}\nRun \`daybook --help\` for usage.`, 2);
   }
+  const { values, positionals } = parsed;
+  const batch = values['batch-size'];
+  if (
+    batch !== undefined &&
+    (!/^\d+$/.test(batch) || Number(batch) < 1 || Number(batch) > 10_000)
+  ) {
+    throw new CliError('--batch-size takes a whole number from 1 to 10000', 2);
+  }
+  return {
+    help: values.help === true,
+    positionals,
+    options: { batchSize: batch === undefined ? undefined : Number(batch) },
+  };
 }
 
 /** Runs the command line `args` (without node and script); resolves when the command is done. */
 export async function main(args: readonly string[]): Promise<void> {
-  const { help, positionals } = parse(args);
+  const { help, positionals, options } = parse(args);
   const [name, ...rest] = positionals;
   if (name === undefined) {
     if (help) {
@@ -230,10 +322,13 @@ export async function main(args: readonly string[]): Promise<void> {
     process.stdout.write(command.help);
     return;
   }
-  if (rest.length > 0) {
-    throw new CliError(`daybook ${name} takes no arguments\n\n${command.help}`, 2);
+  const allowed = command.subcommands ?? [];
+  if (
+    allowed.length === 0 ? rest.length > 0 : rest.length !== 1 || !allowed.includes(rest[0] ?? '')
+  ) {
+    throw new CliError(`daybook ${name}: unexpected arguments\n\n${command.help}`, 2);
   }
-  await command.run();
+  await command.run(rest, options);
 }
 
 /** Reports a failure as one clear message (never a stack trace) and sets the exit code. */
