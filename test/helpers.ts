@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 
-import { buildApp } from '../src/app.ts';
+import { buildApp, type BuildOptions } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config/config.ts';
 import type { AppDeps } from '../src/context.ts';
 import type { App } from '../src/http/types.ts';
@@ -45,16 +45,20 @@ export interface TestApp {
   readonly env: Record<string, string>;
 }
 
-/** Builds an app on fresh databases; closed and removed when the test ends. */
+/**
+ * Builds an app on fresh databases; closed and removed when the test ends.
+ * `options` reach buildApp (a test capturing logs passes its own logger).
+ */
 export async function makeApp(
   t: TestContext,
   extra: Record<string, string> = {},
+  options: BuildOptions = { logger: false },
 ): Promise<TestApp> {
   const dir = tempDir();
   const env = testEnv(dir, extra);
   const config = loadConfig(env);
   const deps = await openDeps(config);
-  const app = await buildApp(deps, { logger: false });
+  const app = await buildApp(deps, options);
   await app.ready();
   t.after(async () => {
     await app.close();

@@ -35,6 +35,28 @@ export function hotp(key: Buffer, counter: number, digits = 6, algorithm = 'sha1
 }
 
 /** RFC 6238 section 4: T = floor(unix time / 30). */
-export function totpAt(secretBase32: string, unixSeconds: number, digits = 6): string {
-  return hotp(base32Decode(secretBase32), Math.floor(unixSeconds / 30), digits);
+export function totpAt(
+  secretBase32: string,
+  unixSeconds: number,
+  digits = 6,
+  algorithm: 'sha1' | 'sha256' | 'sha512' = 'sha1',
+): string {
+  return hotp(base32Decode(secretBase32), Math.floor(unixSeconds / 30), digits, algorithm);
+}
+
+/** Base32 (RFC 4648 section 6) without padding, to hand raw keys to totpAt. */
+export function base32Encode(bytes: Buffer): string {
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
+  return out;
 }

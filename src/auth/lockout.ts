@@ -20,6 +20,16 @@ export function isLocked(user: { locked_until: string | null }, now = new Date()
   return user.locked_until !== null && user.locked_until > now.toISOString();
 }
 
+/** The SET clause of one counted failure: at the threshold, lock and restart the count. */
+function oneMoreFailure(settings: LockoutSettings, lockUntil: string) {
+  return {
+    failed_attempts: sql<number>`case when failed_attempts + 1 >= ${settings.threshold} then 0 else failed_attempts + 1 end`,
+    locked_until: sql<
+      string | null
+    >`case when failed_attempts + 1 >= ${settings.threshold} then ${lockUntil} else locked_until end`,
+  };
+}
+
 /**
  * Counts one failure. Returns true when this failure locked the account.
  * Reaching the threshold sets `locked_until` and restarts the count, all in
@@ -34,16 +44,42 @@ export async function recordFailure(
   const lockUntil = new Date(now.getTime() + settings.durationMs).toISOString();
   const row = await db
     .updateTable('users')
-    .set({
-      failed_attempts: sql<number>`case when failed_attempts + 1 >= ${settings.threshold} then 0 else failed_attempts + 1 end`,
-      locked_until: sql<
-        string | null
-      >`case when failed_attempts + 1 >= ${settings.threshold} then ${lockUntil} else locked_until end`,
-    })
+    .set(oneMoreFailure(settings, lockUntil))
     .where('id', '=', userId)
     .returning(['failed_attempts', 'locked_until'])
     .executeTakeFirst();
   return row !== undefined && row.failed_attempts === 0 && row.locked_until === lockUntil;
+}
+
+/** What `takeAttempt` found: a locked account, or an attempt now counted (and whether it locked). */
+export type Attempt =
+  { readonly allowed: false } | { readonly allowed: true; readonly locks: boolean };
+
+/**
+ * Counts an attempt as a failure BEFORE its secret is checked, unless the
+ * account is locked. The lock test and the count are one UPDATE, so of many
+ * guesses sent together at most `threshold` are allowed before the lock; a
+ * check-then-count would let them all through on a database that answers
+ * asynchronously. The caller resets the count when the secret was right.
+ */
+export async function takeAttempt(
+  db: Kysely<PlatformDatabase>,
+  userId: string,
+  settings: LockoutSettings,
+  now = new Date(),
+): Promise<Attempt> {
+  const lockUntil = new Date(now.getTime() + settings.durationMs).toISOString();
+  const row = await db
+    .updateTable('users')
+    .set(oneMoreFailure(settings, lockUntil))
+    .where('id', '=', userId)
+    .where((eb) =>
+      eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now.toISOString())]),
+    )
+    .returning(['failed_attempts', 'locked_until'])
+    .executeTakeFirst();
+  if (row === undefined) return { allowed: false };
+  return { allowed: true, locks: row.failed_attempts === 0 && row.locked_until === lockUntil };
 }
 
 export async function resetFailures(db: Kysely<PlatformDatabase>, userId: string): Promise<void> {

@@ -109,33 +109,29 @@ export async function insertChallenge(
     .execute();
 }
 
-/** A challenge that is unused, unexpired and has fewer than `maxFailures` wrong codes. */
-export async function findOpenChallenge(
+/**
+ * Takes one attempt from a challenge that is unused, unexpired, belongs to
+ * `userId` and has attempts left; false otherwise. Test and count are one
+ * UPDATE, so requests sent together cannot share the last attempt. The
+ * `failures` column counts attempts: a right one spends the challenge, so on
+ * a live challenge every attempt so far was a failure.
+ */
+export async function takeChallengeAttempt(
   db: Kysely<PlatformDatabase>,
   id: string,
   userId: string,
-  maxFailures: number,
-) {
-  return db
-    .selectFrom('mfa_challenges')
-    .select(['id', 'user_id', 'failures'])
-    .where('id', '=', id)
-    .where('user_id', '=', userId)
-    .where('used_at', 'is', null)
-    .where('failures', '<', maxFailures)
-    .where('expires_at', '>', new Date().toISOString())
-    .executeTakeFirst();
-}
-
-export async function countChallengeFailure(
-  db: Kysely<PlatformDatabase>,
-  id: string,
-): Promise<void> {
-  await db
+  maxAttempts: number,
+): Promise<boolean> {
+  const result = await db
     .updateTable('mfa_challenges')
     .set((eb) => ({ failures: eb('failures', '+', 1) }))
     .where('id', '=', id)
-    .execute();
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .where('failures', '<', maxAttempts)
+    .where('expires_at', '>', new Date().toISOString())
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Spends a challenge; false when another request already did. */

@@ -2,9 +2,10 @@
  * Two-factor authentication (DESIGN.md section 5): TOTP enrolment with a QR
  * code, single-use codes, recovery codes, and the second login step.
  *
- * The TOTP secret lives only sealed under the user's data key. Every wrong
- * code counts toward the account lockout; a login challenge is single-use,
- * short-lived and dies after a few wrong codes.
+ * The TOTP secret lives only sealed under the user's data key. Every code
+ * tried counts toward the account lockout before it is checked (a right one
+ * then resets the count); a login challenge is single-use, short-lived and
+ * takes at most a few codes.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -17,7 +18,7 @@ import { AppError, badRequest, unauthorized } from '../../errors.ts';
 import type { AccountService } from '../accounts/accounts.service.ts';
 import type { DataKeys } from '../accounts/data-keys.ts';
 import { recordEvent, type AuditContext } from '../audit/audit.repository.ts';
-import { isLocked, recordFailure, type LockoutSettings } from '../lockout.ts';
+import { resetFailures, takeAttempt, type LockoutSettings } from '../lockout.ts';
 import type { IssuedTokens } from '../sessions/sessions.service.ts';
 import type { TokenService } from '../tokens/access-token.ts';
 import { findUserById, type UserRow } from '../users/users.repository.ts';
@@ -25,8 +26,8 @@ import * as repo from './mfa.repository.ts';
 import { hashRecoveryCode, newRecoveryCode, RECOVERY_CODE_COUNT } from './recovery-codes.ts';
 import { matchingStep, newTotpSecret, otpauthUri } from './totp.ts';
 
-/** Wrong codes one login challenge survives. */
-export const CHALLENGE_MAX_FAILURES = 5;
+/** Codes one login challenge takes, right or wrong. */
+export const CHALLENGE_MAX_ATTEMPTS = 5;
 export const CHALLENGE_TTL_SECONDS = 300;
 
 const INVALID_CODE = 'Invalid or expired code';
@@ -166,11 +167,27 @@ export class MfaService {
     return false;
   }
 
-  /** Counts a wrong code toward the lockout, outside any transaction so it sticks. */
-  private async countFailure(userId: string, context: AuditContext): Promise<void> {
-    const locked = await recordFailure(this.db, userId, this.lockout);
-    await recordEvent(this.db, userId, 'mfa_failure', context);
-    if (locked) await recordEvent(this.db, userId, 'lockout', context);
+  /**
+   * One try of a second factor against the lockout. It is counted as a
+   * failure BEFORE the check, in the same UPDATE that refuses a locked
+   * account, so guesses sent together cannot all get in before the lock; a
+   * right factor then resets the count. No transaction: a count sticks.
+   */
+  private async attempt(
+    user: UserRow,
+    factor: SecondFactor,
+    context: AuditContext,
+  ): Promise<boolean> {
+    const taken = await takeAttempt(this.db, user.id, this.lockout);
+    if (!taken.allowed) return false;
+
+    if (await this.checkFactor(user, factor, context)) {
+      await resetFailures(this.db, user.id);
+      return true;
+    }
+    await recordEvent(this.db, user.id, 'mfa_failure', context);
+    if (taken.locks) await recordEvent(this.db, user.id, 'lockout', context);
+    return false;
   }
 
   /** The first login step found MFA on: a short-lived, single-use challenge instead of a session. */
@@ -189,21 +206,18 @@ export class MfaService {
   ): Promise<IssuedTokens> {
     const claims = this.challengeTokens.check(mfaToken, 'mfa');
     if (!claims) throw unauthorized(INVALID_CODE);
-    const challenge = await repo.findOpenChallenge(
+    // The challenge gives up an attempt before the code is looked at, so
+    // requests sent together cannot share its last one.
+    const open = await repo.takeChallengeAttempt(
       this.db,
       claims.sid,
       claims.sub,
-      CHALLENGE_MAX_FAILURES,
+      CHALLENGE_MAX_ATTEMPTS,
     );
-    const user = challenge ? await findUserById(this.db, claims.sub) : undefined;
-    if (!challenge || !user || isLocked(user)) throw unauthorized(INVALID_CODE);
+    const user = open ? await findUserById(this.db, claims.sub) : undefined;
+    if (!user || !(await this.attempt(user, factor, context))) throw unauthorized(INVALID_CODE);
 
-    if (!(await this.checkFactor(user, factor, context))) {
-      await repo.countChallengeFailure(this.db, challenge.id);
-      await this.countFailure(user.id, context);
-      throw unauthorized(INVALID_CODE);
-    }
-    if (!(await repo.consumeChallenge(this.db, challenge.id))) throw unauthorized(INVALID_CODE);
+    if (!(await repo.consumeChallenge(this.db, claims.sid))) throw unauthorized(INVALID_CODE);
     return this.accounts.completeLogin(user.id, context);
   }
 
@@ -216,9 +230,7 @@ export class MfaService {
   ) {
     const user = await this.user(userId);
     const check = await this.accounts.checkPassword(user, password, context);
-    if (!check.ok) throw unauthorized('The password or code is wrong');
-    if (!(await this.checkFactor(check.user, factor, context))) {
-      await this.countFailure(userId, context);
+    if (!check.ok || !(await this.attempt(check.user, factor, context))) {
       throw unauthorized('The password or code is wrong');
     }
     return check.user;
