@@ -221,6 +221,26 @@ export class MfaService {
     return this.accounts.completeLogin(user.id, context);
   }
 
+  /**
+   * Recent authentication for sensitive account changes (export, deletion,
+   * password change): the password, plus a second factor when MFA is on,
+   * sent in the request itself. Wrong answers count toward the lockout.
+   */
+  async confirmIdentity(
+    userId: string,
+    password: string,
+    factor: SecondFactor,
+    context: AuditContext,
+  ): Promise<UserRow> {
+    const user = await this.user(userId);
+    const check = await this.accounts.checkPassword(user, password, context);
+    if (!check.ok) throw unauthorized('The password or code is wrong');
+    if (check.user.mfa_enabled === 1 && !(await this.attempt(check.user, factor, context))) {
+      throw unauthorized('The password or code is wrong');
+    }
+    return check.user;
+  }
+
   /** Re-authentication for MFA changes: the password and a current second factor. */
   private async reauthenticate(
     userId: string,
