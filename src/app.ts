@@ -16,6 +16,7 @@ import { applySecurityHeaders, registerSecurityHeaders } from './http/plugins/se
 import { perUser, registerRateLimit } from './http/plugins/rate-limit.ts';
 import { accountRoutes } from './http/routes/account.ts';
 import { authRoutes } from './http/routes/auth.ts';
+import { benchRoutes } from './http/routes/bench.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { journalRoutes } from './http/routes/journal/index.ts';
 import { mfaRoutes } from './http/routes/mfa.ts';
@@ -130,6 +131,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   mfaRoutes(app, services, config, transport);
   accountRoutes(app, deps);
   journalRoutes(app, services, deps);
+  if (config.benchBareRoute) benchRoutes(app);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

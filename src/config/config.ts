@@ -54,6 +54,8 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   readonly redisUrl: string | undefined;
   readonly databasePoolSize: number;
+  /** Benchmarks only: serve the unauthenticated `/api/bench/*` routes (see bench/). */
+  readonly benchBareRoute: boolean;
 }
 
 export class ConfigError extends Error {
@@ -284,6 +286,7 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins,
     redisUrl: env.REDIS_URL === '' ? undefined : env.REDIS_URL,
     databasePoolSize: read.integer('DATABASE_POOL_SIZE', 10, 1, 1000),
+    benchBareRoute: read.boolean('BENCH_BARE_ROUTE', false),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -101,5 +101,12 @@ JWT_SECRET=${jwt}
 # (at most 604800 = 7 days).
 # ACCESS_TOKEN_TTL_SECONDS=900
 # REFRESH_TOKEN_TTL_SECONDS=604800
+
+# --- Benchmarks ---------------------------------------------------------------
+
+# Serve /api/bench/bare (a small JSON, no auth, no database) and
+# /api/bench/loop (event-loop delay); only \`npm run bench\` turns this on.
+# Never set it in production.
+# BENCH_BARE_ROUTE=false
 `;
 }
