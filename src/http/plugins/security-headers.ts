@@ -57,10 +57,14 @@ export async function registerSecurityHeaders(app: App, config: Config): Promise
   });
 
   // Off by default. With an allow-list, credentials are allowed only for the
-  // listed origins; `*` is refused by the configuration.
+  // listed origins; `*` is refused by the configuration. Any other origin gets
+  // no CORS header at all (a plain list would still send it
+  // Access-Control-Allow-Credentials and the preflight headers).
   if (config.corsOrigins.length > 0) {
+    const listed = new Set(config.corsOrigins);
     await app.register(cors, {
-      origin: [...config.corsOrigins],
+      origin: (origin, callback) =>
+        callback(null, origin !== undefined && listed.has(origin) ? origin : false),
       credentials: true,
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: ['content-type', 'authorization', 'x-csrf-token'],
