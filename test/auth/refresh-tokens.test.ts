@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 
+import { createServices } from '../../src/services.ts';
 import {
   auditTypes,
   bearer,
@@ -103,6 +104,23 @@ test('ten refreshes sent at once with one token mint at most one working token',
   assert.ok(workingRefresh <= 1);
   // The original token is spent either way.
   assert.equal((await refresh(app, tokens.refreshToken)).statusCode, 401);
+});
+
+test('refreshes racing past the lookup (all read the token before any rotates) still mint exactly one token', async (t) => {
+  // Over inject the requests reach the database one after another; calling
+  // the service directly lets all ten lookups run before the first rotation,
+  // so only the conditional UPDATE stands between them and ten new tokens.
+  const { app, deps } = await openLab(t);
+  const tokens = await newUser(app, 'alice@example.test');
+  const { sessions } = createServices(deps);
+  const context = { ip: '192.0.2.1', userAgent: 'race' };
+  const results = await Promise.allSettled(
+    Array.from({ length: 10 }, () => sessions.refresh(tokens.refreshToken, context)),
+  );
+  const minted = results.filter((r) => r.status === 'fulfilled');
+  assert.equal(minted.length, 1, `${minted.length} refreshes succeeded`);
+  const rows = await deps.platform.db.selectFrom('refresh_tokens').select('token_hash').execute();
+  assert.equal(rows.length, 2, 'more than one successor token was stored');
 });
 
 test('refresh refuses unknown, malformed and access tokens, and tokens of an ended session', async (t) => {

@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { recordFailure } from '../../src/auth/lockout.ts';
 import {
   auditTypes,
   changePassword,
@@ -146,6 +147,29 @@ test('lockout: ten wrong passwords sent at once are all counted and lock the acc
   assert.ok(types.includes('lockout'));
   // No failure was lost: at least the threshold were recorded before the lock.
   assert.ok(types.filter((x) => x === 'login_failure').length >= 5);
+});
+
+test('lockout: failures recorded at the same instant are each counted, and exactly one of them locks', async (t) => {
+  // Straight at the counter, all ten updates queued together: a read-then-write
+  // counter would lose most of them.
+  const { app, deps } = await openLab(t);
+  await newUser(app, 'victim@example.test');
+  const { id } = await onlyUser(deps);
+  const counted = await Promise.all(
+    Array.from({ length: 10 }, () =>
+      recordFailure(deps.platform.db, id, { threshold: 100, durationMs: 60_000 }),
+    ),
+  );
+  assert.deepEqual(counted, Array(10).fill(false));
+  assert.equal((await onlyUser(deps)).failed_attempts, 10);
+
+  const locks = await Promise.all(
+    Array.from({ length: 90 }, () =>
+      recordFailure(deps.platform.db, id, { threshold: 100, durationMs: 60_000 }),
+    ),
+  );
+  assert.equal(locks.filter(Boolean).length, 1);
+  assert.ok((await onlyUser(deps)).locked_until !== null);
 });
 
 test('lockout: guesses sent at once get no more answers than the threshold, even when a later one is right', async (t) => {
