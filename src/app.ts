@@ -129,7 +129,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   healthRoutes(app, deps);
   authRoutes(app, services, config, transport);
   mfaRoutes(app, services, config, transport);
-  accountRoutes(app, deps);
+  accountRoutes(app, deps, services, transport);
   journalRoutes(app, services, deps);
   if (config.benchBareRoute) benchRoutes(app);
 

@@ -12,6 +12,7 @@ import { connect } from './db/connect.ts';
 import { migrateAll } from './db/migrate.ts';
 import { isMainModule } from './is-main.ts';
 import { connectRedis } from './redis.ts';
+import { createServices } from './services.ts';
 import type { PlatformDatabase, VaultDatabase } from './db/types.ts';
 
 export async function openDeps(config: Config): Promise<AppDeps> {
@@ -67,6 +68,12 @@ export async function serve(): Promise<void> {
   process.on('SIGINT', (s) => void stop(s));
 
   await app.listen({ host: config.host, port: config.port });
+
+  // Finish account deletions an earlier process was interrupted in.
+  createServices(deps)
+    .deletion.resumePending()
+    .then((n) => n > 0 && app.log.info({ accounts: n }, 'finished interrupted account purges'))
+    .catch((err: unknown) => app.log.error({ err }, 'resuming account purges failed'));
 }
 
 // Compared by real path: `file://${argv[1]}` misses paths with spaces or symlinks.

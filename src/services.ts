@@ -1,6 +1,7 @@
 /** Builds the domain services from the process dependencies; no Fastify here. */
 import { AccountService } from './auth/accounts/accounts.service.ts';
 import { DataKeys } from './auth/accounts/data-keys.ts';
+import { AccountDeletion } from './auth/accounts/deletion.ts';
 import { CHALLENGE_TTL_SECONDS, MfaService } from './auth/mfa/mfa.service.ts';
 import { PasswordHasher } from './auth/passwords/hasher.ts';
 import { SessionService } from './auth/sessions/sessions.service.ts';
@@ -20,6 +21,7 @@ export interface Services {
   readonly audit: (userId: string, type: AuditType, context: AuditContext) => Promise<void>;
   /** Entries, pillars, feels, habits, moods and weekly recaps, sealed under each user's data key. */
   readonly journal: Journal;
+  readonly deletion: AccountDeletion;
 }
 
 export function createServices(deps: AppDeps): Services {
@@ -46,5 +48,6 @@ export function createServices(deps: AppDeps): Services {
     keyFor: (userId) => dataKeys.forUser(userId),
     timeZoneOf: async (userId) => (await accounts.profile(userId)).timeZone,
   });
-  return { hasher, tokens, sessions, dataKeys, accounts, mfa, audit, journal };
+  const deletion = new AccountDeletion(deps.platform, deps.vault.db, config.purgeBatchSize);
+  return { hasher, tokens, sessions, dataKeys, accounts, mfa, audit, journal, deletion };
 }

@@ -54,6 +54,8 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   readonly redisUrl: string | undefined;
   readonly databasePoolSize: number;
+  /** Vault rows deleted per batch when an account is purged. */
+  readonly purgeBatchSize: number;
   /** Benchmarks only: serve the unauthenticated `/api/bench/*` routes (see bench/). */
   readonly benchBareRoute: boolean;
 }
@@ -286,6 +288,7 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins,
     redisUrl: env.REDIS_URL === '' ? undefined : env.REDIS_URL,
     databasePoolSize: read.integer('DATABASE_POOL_SIZE', 10, 1, 1000),
+    purgeBatchSize: read.integer('PURGE_BATCH_SIZE', 500, 1, 100_000),
     benchBareRoute: read.boolean('BENCH_BARE_ROUTE', false),
   };
 

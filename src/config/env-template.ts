@@ -66,6 +66,8 @@ JWT_SECRET=${jwt}
 # VAULT_DATABASE_URL=sqlite:./data/vault.db
 # Connections per PostgreSQL pool.
 # DATABASE_POOL_SIZE=10
+# Vault rows deleted per batch when a deleted account's data is purged.
+# PURGE_BATCH_SIZE=500
 # Redis for rate-limit state shared across instances, e.g. redis://localhost:6379
 # Empty: limits are kept in memory, per process.
 # REDIS_URL=

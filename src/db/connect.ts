@@ -18,6 +18,12 @@ export interface Database<T> {
   readonly dialect: Dialect;
   /** Present for SQLite only: the file path, for tests and diagnostics. */
   readonly file: string | undefined;
+  /**
+   * Folds the SQLite write-ahead log back into the file and empties it, so
+   * overwritten pages (a deleted data key) leave no copy behind. No-op on
+   * PostgreSQL, where VACUUM reclaims dead rows.
+   */
+  readonly checkpoint: () => void;
 }
 
 export interface ConnectOptions {
@@ -45,14 +51,17 @@ export function connect<T>(url: string, options: ConnectOptions = {}): Database<
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
+    // Deleted content is overwritten with zeros instead of lingering in free pages.
+    sqlite.pragma('secure_delete = ON');
     const db = new Kysely<T>({
       dialect: new SqliteDialect({ database: sqlite }),
       log: logger(options),
     });
-    return { db, dialect: 'sqlite', file };
+    const checkpoint = () => void sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    return { db, dialect: 'sqlite', file, checkpoint };
   }
   // Timestamps and dates are stored as text, so no pg type parser is needed.
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   const db = new Kysely<T>({ dialect: new PostgresDialect({ pool }), log: logger(options) });
-  return { db, dialect: 'postgres', file: undefined };
+  return { db, dialect: 'postgres', file: undefined, checkpoint: () => undefined };
 }

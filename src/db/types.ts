@@ -72,6 +72,11 @@ export interface AuditEventsTable {
   user_agent: string | null;
 }
 
+export interface PendingPurgesTable {
+  user_id: string;
+  requested_at: string;
+}
+
 export interface PlatformDatabase {
   users: UsersTable;
   user_keys: UserKeysTable;
@@ -79,6 +84,7 @@ export interface PlatformDatabase {
   refresh_tokens: RefreshTokensTable;
   recovery_codes: RecoveryCodesTable;
   mfa_challenges: MfaChallengesTable;
+  pending_purges: PendingPurgesTable;
   audit_events: AuditEventsTable;
 }
 

@@ -123,5 +123,16 @@ export function platformMigrations(dialect: Dialect): Record<string, Migration> 
           .execute();
       },
     },
+    '0003_pending_purges': {
+      async up(db: Kysely<unknown>) {
+        // Accounts whose data key is gone but whose vault rows may remain; a
+        // later start finishes what an interrupted deletion left.
+        await db.schema
+          .createTable('pending_purges')
+          .addColumn('user_id', 'text', (c) => c.primaryKey())
+          .addColumn('requested_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

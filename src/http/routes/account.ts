@@ -1,11 +1,14 @@
-/** The account's own security trail. */
+/** The account itself: its security trail, and deleting it. */
 import { Type } from 'typebox';
 
 import { listEvents } from '../../auth/audit/audit.repository.ts';
 import type { AppDeps } from '../../context.ts';
+import type { Services } from '../../services.ts';
 import { decodeCursor, DEFAULT_LIMIT, toPage } from '../../pagination.ts';
 import { currentUser } from '../plugins/authenticate.ts';
-import { ListQuery, pageOf, Problem, Timestamp } from '../schemas.ts';
+import type { CookieTransport } from '../plugins/cookies.ts';
+import { auditContext } from '../request-context.ts';
+import { Body, ListQuery, pageOf, Password, Problem, Timestamp } from '../schemas.ts';
 import type { App } from '../types.ts';
 
 const Event = Type.Object({
@@ -15,7 +18,47 @@ const Event = Type.Object({
   userAgent: Type.Union([Type.String(), Type.Null()]),
 });
 
-export function accountRoutes(app: App, deps: AppDeps): void {
+/** Recent authentication: the password, and a code when MFA is on, in the request itself. */
+export const ConfirmIdentity = Body({
+  password: Password,
+  code: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })),
+  recoveryCode: Type.Optional(
+    Type.String({ minLength: 16, maxLength: 40, pattern: '^[A-Za-z0-9 -]+$' }),
+  ),
+});
+
+export function accountRoutes(
+  app: App,
+  deps: AppDeps,
+  services: Services,
+  transport: CookieTransport,
+): void {
+  app.delete(
+    '/api/account',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags: ['account'],
+        summary:
+          'Delete the account: its data key is destroyed first, so nothing it held can be read again',
+        body: ConfirmIdentity,
+        response: { 204: Type.Null(), 400: Problem, 401: Problem },
+      },
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const { password, ...factor } = request.body;
+      await services.mfa.confirmIdentity(user.id, password, factor, auditContext(request));
+      await services.deletion.shred(user.id);
+      // The vault purge runs on after the answer; an interrupted one is finished at the next start.
+      services.deletion.purge(user.id).catch((err: unknown) => {
+        request.log.error({ err }, 'vault purge interrupted; it resumes at the next start');
+      });
+      transport.clear(reply);
+      return reply.code(204).send(null);
+    },
+  );
+
   app.get(
     '/api/account/activity',
     {
