@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { makeApp } from '../helpers.ts';
+import { assertProblem } from './helpers.ts';
+
+const ID = '00000000-0000-4000-8000-000000000000';
+
+/** Every journal route of API.md, as [method, OpenAPI path]. */
+const ROUTES: [string, string][] = [
+  ['get', '/api/entries'],
+  ['post', '/api/entries'],
+  ['get', '/api/entries/search'],
+  ['get', '/api/entries/{date}'],
+  ['patch', '/api/entries/{date}'],
+  ['delete', '/api/entries/{date}'],
+  ['get', '/api/pillars'],
+  ['post', '/api/pillars'],
+  ['put', '/api/pillars/order'],
+  ['get', '/api/pillars/scores'],
+  ['get', '/api/pillars/{id}'],
+  ['patch', '/api/pillars/{id}'],
+  ['delete', '/api/pillars/{id}'],
+  ['put', '/api/feels/{date}/morning'],
+  ['put', '/api/feels/{date}/evening'],
+  ['get', '/api/feels/{date}'],
+  ['get', '/api/feels'],
+  ['get', '/api/habits'],
+  ['post', '/api/habits'],
+  ['put', '/api/habits/order'],
+  ['get', '/api/habits/today'],
+  ['get', '/api/habits/history'],
+  ['patch', '/api/habits/{id}'],
+  ['delete', '/api/habits/{id}'],
+  ['put', '/api/habits/{id}/checks/{date}'],
+  ['delete', '/api/habits/{id}/checks/{date}'],
+  ['get', '/api/moods'],
+  ['post', '/api/moods'],
+  ['patch', '/api/moods/{id}'],
+  ['delete', '/api/moods/{id}'],
+  ['post', '/api/moods/{id}/archive'],
+  ['post', '/api/moods/{id}/restore'],
+  ['post', '/api/moods/log'],
+  ['get', '/api/moods/log'],
+  ['get', '/api/weekly'],
+  ['get', '/api/weekly/current'],
+  ['get', '/api/weekly/{week}'],
+  ['put', '/api/weekly/{week}'],
+];
+
+test('the OpenAPI spec lists every journal route with its schemas and bearer security', async (t) => {
+  const { app } = await makeApp(t);
+  const spec = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+  for (const [method, path] of ROUTES) {
+    const operation = spec.paths[path]?.[method];
+    assert.ok(operation, `${method.toUpperCase()} ${path} is in the spec`);
+    assert.ok(operation.summary, `${method} ${path} has a summary`);
+    assert.deepEqual(operation.security, [{ bearer: [] }]);
+    assert.ok(operation.responses['401'], `${method} ${path} documents 401`);
+    if (path.includes('{')) assert.ok(operation.parameters?.length, `${path} documents params`);
+    if (['post', 'put', 'patch'].includes(method) && operation.requestBody) {
+      const schema = operation.requestBody.content['application/json'].schema;
+      assert.equal(schema.additionalProperties, false, `${method} ${path} refuses unknown fields`);
+    }
+  }
+});
+
+test('every journal route answers 401 without a signed-in user', async (t) => {
+  const { app } = await makeApp(t);
+  for (const [method, path] of ROUTES) {
+    const url = path
+      .replace('{date}', '2026-12-03')
+      .replace('{id}', ID)
+      .replace('{week}', '2026-W49');
+    const res = await app.inject({
+      method: method.toUpperCase() as 'GET',
+      url,
+      headers: { authorization: 'Bearer not.a.token' },
+    });
+    assertProblem(res, 401);
+  }
+});
