@@ -2,9 +2,20 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { makeApp } from '../helpers.ts';
-import { assertProblem } from './helpers.ts';
+import { assertProblem, twoUsers } from './helpers.ts';
 
 const ID = '00000000-0000-4000-8000-000000000000';
+
+/** Query parameters some routes require. */
+const REQUIRED_QUERY: Record<string, string> = {
+  '/api/entries/search': 'q=word&',
+  '/api/habits/history': 'from=2026-12-01&to=2026-12-31&',
+};
+
+/** A concrete URL for an OpenAPI path. */
+function fill(path: string): string {
+  return path.replace('{date}', '2026-12-03').replace('{id}', ID).replace('{week}', '2026-W49');
+}
 
 /** Every journal route of API.md, as [method, OpenAPI path]. */
 const ROUTES: [string, string][] = [
@@ -78,5 +89,18 @@ test('every journal route answers 401 without a signed-in user', async (t) => {
       headers: { authorization: 'Bearer not.a.token' },
     });
     assertProblem(res, 401);
+  }
+});
+
+test('every journal route without a body refuses an unknown query parameter with a 400', async (t) => {
+  const { alice } = await twoUsers(t);
+  const { app } = await makeApp(t);
+  const spec = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+  for (const [method, path] of ROUTES) {
+    if (spec.paths[path][method].requestBody) continue; // bodies are validated first
+    const required = REQUIRED_QUERY[path] ?? '';
+    const url = `${fill(path)}?${required}unexpected=1`;
+    const problem = assertProblem(await alice.call(method.toUpperCase() as 'GET', url), 400);
+    assert.equal(problem.errors?.[0]?.path, '/querystring/unexpected', `${method} ${path}`);
   }
 });

@@ -12,6 +12,7 @@ import {
   BODY_LIMIT,
   DateParams,
   NoContent,
+  NoQuery,
   optional,
   PagedRangeQuery,
   problems,
@@ -88,6 +89,7 @@ export function entryRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: "Write a day's entry; 409 when that day already has one",
         body: Body({
           date: IsoDate,
@@ -112,6 +114,7 @@ export function entryRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: "The day's entry",
         params: DateParams,
         response: { 200: EntrySchema, ...problems },
@@ -128,6 +131,7 @@ export function entryRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: "Change the day's entry; fields left out stay as they are",
         params: DateParams,
         body: Body({ ...optional(EntryFields), pillarIds: Type.Optional(PillarIds) }),
@@ -144,6 +148,7 @@ export function entryRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: "Delete the day's entry",
         params: DateParams,
         response: { 204: NoContent, ...problems },

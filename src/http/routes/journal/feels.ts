@@ -13,7 +13,7 @@ import { DEFAULT_LIMIT } from '../../../pagination.ts';
 import { currentUser } from '../../plugins/authenticate.ts';
 import { Body, IsoDate, pageOf, Problem, Uuid } from '../../schemas.ts';
 import type { App } from '../../types.ts';
-import { BODY_LIMIT, DateParams, PagedRangeQuery, problems, security } from './common.ts';
+import { BODY_LIMIT, DateParams, NoQuery, PagedRangeQuery, problems, security } from './common.ts';
 
 const DaySchema = Type.Object({
   date: IsoDate,
@@ -48,6 +48,7 @@ export function feelsRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: "Write (or replace) the day's morning pulse",
         params: DateParams,
         body: MorningBody,
@@ -73,6 +74,7 @@ export function feelsRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: "Write (or replace) the day's end-of-day reflection",
         params: DateParams,
         body: EveningBody,
@@ -97,6 +99,7 @@ export function feelsRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: "The day's check-ins; morning and evening are null until written",
         params: DateParams,
         response: { 200: DaySchema, 400: Problem, 401: Problem },

@@ -8,7 +8,15 @@ import { MAX_ITEMS } from '../../../journal/ordered.ts';
 import { currentUser } from '../../plugins/authenticate.ts';
 import { Body, IsoDate, pageOf, Problem, Timestamp, Uuid } from '../../schemas.ts';
 import type { App } from '../../types.ts';
-import { BODY_LIMIT, IdDateParams, IdParams, NoContent, problems, security } from './common.ts';
+import {
+  BODY_LIMIT,
+  IdDateParams,
+  IdParams,
+  NoContent,
+  NoQuery,
+  problems,
+  security,
+} from './common.ts';
 
 const HabitSchema = Type.Object({
   id: Uuid,
@@ -54,6 +62,7 @@ export function habitRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: 'Create a habit at the end of the list',
         body: Body(HabitFields),
         response: { 201: HabitSchema, 400: Problem, 401: Problem, 409: Problem },
@@ -73,6 +82,7 @@ export function habitRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: 'Reorder: ids lists every one of your habits once, in the new order',
         body: Body({ ids: Type.Array(Uuid, { maxItems: MAX_ITEMS }) }),
         response: { 200: pageOf(HabitSchema), 400: Problem, 401: Problem },
@@ -139,6 +149,7 @@ export function habitRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: 'Rename, archive or restore a habit',
         params: IdParams,
         body: Body({
@@ -158,6 +169,7 @@ export function habitRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: 'Delete a habit and its check-offs',
         params: IdParams,
         response: { 204: NoContent, ...problems },
@@ -176,6 +188,7 @@ export function habitRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: 'Mark the habit done that day (doing it twice is the same as once)',
         params: IdDateParams,
         response: { 204: NoContent, ...problems },
@@ -194,6 +207,7 @@ export function habitRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: 'Mark the habit not done that day',
         params: IdDateParams,
         response: { 204: NoContent, ...problems },

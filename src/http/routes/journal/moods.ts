@@ -64,6 +64,7 @@ export function moodRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: 'Create a mood of your own',
         body: Body(MoodFields),
         response: { 201: MoodSchema, 400: Problem, 401: Problem, 409: Problem },
@@ -83,6 +84,7 @@ export function moodRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: 'Log a mood (a system mood or one of your own), now or at a given time',
         body: Body({
           moodId: Uuid,
@@ -125,6 +127,7 @@ export function moodRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: 'Change a mood of your own (system moods cannot be changed: 403)',
         params: IdParams,
         body: Body(optional(MoodFields)),
@@ -141,6 +144,7 @@ export function moodRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: 'Delete a mood of your own; one in your log is kept (409): archive it instead',
         params: IdParams,
         response: { 204: NoContent, ...ownMoodProblems, 409: Problem },
@@ -163,6 +167,7 @@ export function moodRoutes(app: App, journal: Journal): void {
         schema: {
           tags,
           security,
+          querystring: NoQuery,
           summary: archived ? 'Archive a mood of your own' : 'Restore an archived mood',
           params: IdParams,
           response: { 200: MoodSchema, ...ownMoodProblems },

@@ -69,6 +69,7 @@ export function pillarRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: 'Create a pillar at the end of the list',
         body: Body({ name, ...optional(rest) }),
         response: { 201: PillarSchema, 400: Problem, 401: Problem, 409: Problem },
@@ -88,6 +89,7 @@ export function pillarRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: 'Reorder: ids lists every one of your pillars once, in the new order',
         body: Body({ ids: Type.Array(Uuid, { maxItems: MAX_ITEMS }) }),
         response: { 200: pageOf(PillarSchema), 400: Problem, 401: Problem },
@@ -130,6 +132,7 @@ export function pillarRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: 'One pillar',
         params: IdParams,
         response: { 200: PillarSchema, ...problems },
@@ -146,6 +149,7 @@ export function pillarRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: 'Change a pillar; fields left out stay as they are',
         params: IdParams,
         body: Body({ ...optional(PillarFields), archived: Type.Optional(Type.Boolean()) }),
@@ -162,6 +166,7 @@ export function pillarRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: 'Delete a pillar; entries stay, their links to it go',
         params: IdParams,
         response: { 204: NoContent, ...problems },

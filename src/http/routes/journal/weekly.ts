@@ -8,7 +8,7 @@ import { DEFAULT_LIMIT } from '../../../pagination.ts';
 import { currentUser } from '../../plugins/authenticate.ts';
 import { Body, IsoWeek, ListQuery, pageOf, Problem, Timestamp } from '../../schemas.ts';
 import type { App } from '../../types.ts';
-import { BODY_LIMIT, optional, security, WeekParams } from './common.ts';
+import { BODY_LIMIT, NoQuery, optional, security, WeekParams } from './common.ts';
 import { PillarScoreSchema } from './pillars.ts';
 
 const RecapSchema = Type.Object({
@@ -61,6 +61,7 @@ export function weeklyRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: "This week's recap in your time zone, with its summary even if nothing is written",
         response: { 200: RecapSchema, 401: Problem },
       },
@@ -75,6 +76,7 @@ export function weeklyRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: "A week's recap (empty texts until written) with its summary",
         params: WeekParams,
         response: { 200: RecapSchema, 400: Problem, 401: Problem },
@@ -92,6 +94,7 @@ export function weeklyRoutes(app: App, journal: Journal): void {
       schema: {
         tags,
         security,
+        querystring: NoQuery,
         summary: "Write a week's recap; fields left out keep what was written",
         params: WeekParams,
         body: Body(optional(RecapFields)),
