@@ -113,7 +113,7 @@ export function wrongCode(secret: string): string {
 }
 
 /** Waits until at least `marginMs` remain in the current 30-second step. */
-export async function awayFromStepEdge(marginMs = 6000): Promise<void> {
+export async function awayFromStepEdge(marginMs = 4000): Promise<void> {
   const left = STEP_SECONDS * 1000 - (Date.now() % (STEP_SECONDS * 1000));
   if (left < marginMs) await new Promise((r) => setTimeout(r, left + 50));
 }
