@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 
 import type { AppDeps } from './context.ts';
+import { validatorCompiler } from './http/validation.ts';
 import { registerProblemHandlers, sendFrameworkProblem } from './http/problem.ts';
 import { registerAuthenticate } from './http/plugins/authenticate.ts';
 import { registerCookies } from './http/plugins/cookies.ts';
@@ -78,15 +79,6 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
       ignoreTrailingSlash: true,
       ignoreDuplicateSlashes: true,
     },
-    ajv: {
-      // Unknown fields are refused (additionalProperties: false), never silently dropped.
-      customOptions: {
-        removeAdditional: false,
-        coerceTypes: 'array',
-        useDefaults: true,
-        allErrors: false,
-      },
-    },
     // A URL Fastify cannot decode is answered before any hook runs: give it
     // the same security headers and problem+json as every other response.
     frameworkErrors: (error, _request, reply) => {
@@ -98,6 +90,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     requestTimeout: 60_000,
   };
   const app: App = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler());
 
   // Only JSON bodies are parsed: a cross-site form (text/plain, urlencoded,
   // multipart) can never reach a route; it gets 415.

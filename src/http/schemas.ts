@@ -54,3 +54,15 @@ export function pageOf<T extends TSchema>(item: T) {
 export function Body<P extends Record<string, TSchema>>(properties: P) {
   return Type.Object(properties, { additionalProperties: false });
 }
+
+export const TotpCode = Type.String({
+  pattern: '^[0-9]{6}$',
+  description: 'Six-digit code from the authenticator app',
+});
+
+export const RecoveryCode = Type.String({
+  minLength: 16,
+  maxLength: 40,
+  pattern: '^[A-Za-z0-9 -]+$',
+  description: 'One of the recovery codes given when MFA was enabled',
+});

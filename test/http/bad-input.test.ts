@@ -190,26 +190,18 @@ describe('body parsing and validation', () => {
     assert.equal(handled, before);
   });
 
-  test(
-    'a value of the wrong JSON type is refused, never coerced (a string for a number, null, a scalar for a list)',
-    {
-      todo:
-        'src/app.ts configures ajv with coerceTypes: "array" for every part, bodies included: ' +
-        '"5" becomes 5, 123 becomes "123", null becomes "" or 0, "x" becomes ["x"]',
-    },
-    async () => {
-      const cases: [unknown, string][] = [
-        [{ title: 'A walk', count: '5' }, 'count'],
-        [{ title: 123, count: 1 }, 'title'],
-        [{ title: 'A walk', count: true }, 'count'],
-        [{ title: 'A walk', count: null }, 'count'],
-        [{ title: 'A walk', count: 1, tags: 'x' }, 'tags'],
-      ];
-      for (const [payload, field] of cases) {
-        const res = await post(JSON.stringify(payload), 'application/json');
-        const body = assertProblem(res, 400);
-        assert.match(String(body.detail), new RegExp(field), JSON.stringify(payload));
-      }
-    },
-  );
+  test('a value of the wrong JSON type is refused, never coerced (a string for a number, null, a scalar for a list)', async () => {
+    const cases: [unknown, string][] = [
+      [{ title: 'A walk', count: '5' }, 'count'],
+      [{ title: 123, count: 1 }, 'title'],
+      [{ title: 'A walk', count: true }, 'count'],
+      [{ title: 'A walk', count: null }, 'count'],
+      [{ title: 'A walk', count: 1, tags: 'x' }, 'tags'],
+    ];
+    for (const [payload, field] of cases) {
+      const res = await post(JSON.stringify(payload), 'application/json');
+      const body = assertProblem(res, 400);
+      assert.match(String(body.detail), new RegExp(field), JSON.stringify(payload));
+    }
+  });
 });

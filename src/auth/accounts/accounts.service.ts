@@ -148,18 +148,18 @@ export class AccountService {
     return this.sessions.start(userId, context);
   }
 
-  /** Changes the password after checking the current one; every other session ends. */
+  /**
+   * Sets a new password for a user whose identity the caller has just
+   * confirmed (MfaService.confirmIdentity); every other session ends.
+   */
   async changePassword(
-    userId: string,
+    user: users.UserRow,
     sessionId: string,
-    currentPassword: string,
     newPassword: string,
     context: AuditContext,
   ): Promise<void> {
-    const user = await users.findUserById(this.db, userId);
-    const check = await this.checkPassword(user, currentPassword, context);
-    if (!check.ok) throw unauthorized('The current password is wrong');
-    const email = await this.email(check.user);
+    const userId = user.id;
+    const email = await this.email(user);
     checkPassword(newPassword, email, 'newPassword');
     await users.updatePasswordHash(this.db, userId, await this.hasher.hash(newPassword));
     await resetFailures(this.db, userId);

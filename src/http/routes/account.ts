@@ -8,8 +8,18 @@ import { decodeCursor, DEFAULT_LIMIT, toPage } from '../../pagination.ts';
 import { currentUser } from '../plugins/authenticate.ts';
 import type { CookieTransport } from '../plugins/cookies.ts';
 import { auditContext } from '../request-context.ts';
-import { Body, ListQuery, pageOf, Password, Problem, Timestamp } from '../schemas.ts';
+import {
+  Body,
+  ListQuery,
+  pageOf,
+  Password,
+  Problem,
+  RecoveryCode,
+  Timestamp,
+  TotpCode,
+} from '../schemas.ts';
 import type { App } from '../types.ts';
+import { transferRoutes } from './export.ts';
 
 const Event = Type.Object({
   type: Type.String(),
@@ -21,10 +31,8 @@ const Event = Type.Object({
 /** Recent authentication: the password, and a code when MFA is on, in the request itself. */
 export const ConfirmIdentity = Body({
   password: Password,
-  code: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })),
-  recoveryCode: Type.Optional(
-    Type.String({ minLength: 16, maxLength: 40, pattern: '^[A-Za-z0-9 -]+$' }),
-  ),
+  code: Type.Optional(TotpCode),
+  recoveryCode: Type.Optional(RecoveryCode),
 });
 
 export function accountRoutes(
@@ -33,6 +41,8 @@ export function accountRoutes(
   services: Services,
   transport: CookieTransport,
 ): void {
+  transferRoutes(app, services);
+
   app.delete(
     '/api/account',
     {

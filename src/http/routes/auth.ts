@@ -10,7 +10,16 @@ import { currentUser } from '../plugins/authenticate.ts';
 import type { CookieTransport } from '../plugins/cookies.ts';
 import { perIp } from '../plugins/rate-limit.ts';
 import { auditContext } from '../request-context.ts';
-import { Body, Email, Password, Problem, Timestamp, Uuid } from '../schemas.ts';
+import {
+  Body,
+  Email,
+  Password,
+  Problem,
+  RecoveryCode,
+  Timestamp,
+  TotpCode,
+  Uuid,
+} from '../schemas.ts';
 import type { App } from '../types.ts';
 
 const SIGNUP_MESSAGE =
@@ -273,20 +282,27 @@ export function authRoutes(
       schema: {
         tags,
         summary: 'Change the password; every other session ends',
-        body: Body({ currentPassword: Password, newPassword: Password }),
+        body: Body({
+          currentPassword: Password,
+          newPassword: Password,
+          code: Type.Optional(TotpCode),
+          recoveryCode: Type.Optional(RecoveryCode),
+        }),
         response: { 204: Type.Null(), 400: Problem, 401: Problem },
       },
     },
     async (request, reply) => {
       const user = currentUser(request);
-      const { currentPassword, newPassword } = request.body;
-      await accounts.changePassword(
+      const { currentPassword, newPassword, ...factor } = request.body;
+      const context = auditContext(request);
+      // Recent authentication: the current password, and a code when MFA is on.
+      const confirmed = await services.mfa.confirmIdentity(
         user.id,
-        user.sessionId,
         currentPassword,
-        newPassword,
-        auditContext(request),
+        factor,
+        context,
       );
+      await accounts.changePassword(confirmed, user.sessionId, newPassword, context);
       return reply.code(204).send(null);
     },
   );

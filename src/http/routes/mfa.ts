@@ -7,15 +7,10 @@ import { currentUser } from '../plugins/authenticate.ts';
 import type { CookieTransport } from '../plugins/cookies.ts';
 import { perIp } from '../plugins/rate-limit.ts';
 import { auditContext } from '../request-context.ts';
-import { Body, Password, Problem } from '../schemas.ts';
+import { Body, Password, Problem, RecoveryCode, TotpCode } from '../schemas.ts';
 import type { App } from '../types.ts';
 import { CookieSession, deliverTokens, Tokens, Transport } from './auth.ts';
 
-const TotpCode = Type.String({
-  pattern: '^[0-9]{6}$',
-  description: 'Six-digit code from the authenticator app',
-});
-const RecoveryCode = Type.String({ minLength: 16, maxLength: 40, pattern: '^[A-Za-z0-9 -]+$' });
 const RecoveryCodes = Type.Object({
   recoveryCodes: Type.Array(Type.String(), { minItems: 10, maxItems: 10 }),
 });
