@@ -5,12 +5,21 @@ import { makeApp } from '../helpers.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL;
 
-test('with Redis, the login limit is shared and an unreachable Redis fails auth closed', { skip: REDIS_URL ? false : 'TEST_REDIS_URL not set' }, async (t) => {
-  const { app, deps } = await makeApp(t, { REDIS_URL: REDIS_URL!, RATE_LIMIT_LOGIN_MAX: '2' });
-  await deps.redis!.flushdb();
-  const login = () => app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'x@example.test', password: 'violet sunrise 4821' } });
-  assert.equal((await login()).statusCode, 401);
-  assert.equal((await login()).statusCode, 401);
-  const third = await login();
-  assert.equal(third.statusCode, 429);
-});
+test(
+  'with Redis, the login limit is shared and an unreachable Redis fails auth closed',
+  { skip: REDIS_URL ? false : 'TEST_REDIS_URL not set' },
+  async (t) => {
+    const { app, deps } = await makeApp(t, { REDIS_URL: REDIS_URL!, RATE_LIMIT_LOGIN_MAX: '2' });
+    await deps.redis!.flushdb();
+    const login = () =>
+      app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: 'x@example.test', password: 'violet sunrise 4821' },
+      });
+    assert.equal((await login()).statusCode, 401);
+    assert.equal((await login()).statusCode, 401);
+    const third = await login();
+    assert.equal(third.statusCode, 429);
+  },
+);

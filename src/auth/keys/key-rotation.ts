@@ -26,7 +26,9 @@ function stale(db: Kysely<PlatformDatabase>, currentId: string) {
   return db
     .selectFrom('users')
     .innerJoin('user_keys', 'user_keys.user_id', 'users.id')
-    .where((eb) => eb.or([eb('user_keys.key_id', '!=', currentId), eb('users.email_key_id', '!=', currentId)]));
+    .where((eb) =>
+      eb.or([eb('user_keys.key_id', '!=', currentId), eb('users.email_key_id', '!=', currentId)]),
+    );
 }
 
 export async function countStale(db: Kysely<PlatformDatabase>, ring: KeyRing): Promise<number> {
@@ -37,7 +39,11 @@ export async function countStale(db: Kysely<PlatformDatabase>, ring: KeyRing): P
 }
 
 /** Rotates one batch in one transaction; returns how many users it moved. */
-export async function rotateBatch(db: Kysely<PlatformDatabase>, ring: KeyRing, size: number): Promise<number> {
+export async function rotateBatch(
+  db: Kysely<PlatformDatabase>,
+  ring: KeyRing,
+  size: number,
+): Promise<number> {
   const current = ring.current;
   return db.transaction().execute(async (trx) => {
     const rows = await stale(trx, current.id)
@@ -47,7 +53,11 @@ export async function rotateBatch(db: Kysely<PlatformDatabase>, ring: KeyRing, s
       .execute();
     for (const row of rows) {
       const dataKey = unwrapDataKey(ring, row.id, { keyId: row.key_id, wrapped: row.wrapped_key });
-      const email = open(dataKey, row.email_sealed, sealedAd('users', 'email', row.id, row.id)).toString('utf8');
+      const email = open(
+        dataKey,
+        row.email_sealed,
+        sealedAd('users', 'email', row.id, row.id),
+      ).toString('utf8');
       const wrapped = wrapDataKey(current, row.id, dataKey);
       await trx
         .updateTable('user_keys')
@@ -82,7 +92,9 @@ export async function rotateAll(
 }
 
 /** How many data keys are wrapped under each key id. */
-export async function keyStatus(db: Kysely<PlatformDatabase>): Promise<Array<{ keyId: string; users: number }>> {
+export async function keyStatus(
+  db: Kysely<PlatformDatabase>,
+): Promise<Array<{ keyId: string; users: number }>> {
   const rows = await db
     .selectFrom('user_keys')
     .select(['key_id', (eb) => eb.fn.countAll<number>().as('n')])

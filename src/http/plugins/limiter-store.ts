@@ -34,7 +34,12 @@ class FailClosedStore implements Store {
   constructor(private readonly inner: Store) {}
 
   incr(key: string, cb: Callback, timeWindow: number, max: number): void {
-    this.inner.incr(key, (err, result) => (err ? cb(unavailable()) : cb(null, result)), timeWindow, max);
+    this.inner.incr(
+      key,
+      (err, result) => (err ? cb(unavailable()) : cb(null, result)),
+      timeWindow,
+      max,
+    );
   }
 
   child(routeOptions: unknown): Store {
