@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { Kysely } from 'kysely';
 import type { Static, TSchema } from 'typebox';
-import { Value } from 'typebox/value';
+import { Compile } from 'typebox/compile';
 
 import { openJson, sealedAd, SealedValueError, sealJson } from '../crypto/sealed.ts';
 import type { VaultDatabase } from '../db/types.ts';
@@ -35,6 +35,18 @@ export interface JournalContext {
   today(userId: string): Promise<string>;
 }
 
+/** Payload schemas compiled once each: a compiled check is many times faster than `Value.Check`. */
+const validators = new WeakMap<TSchema, { Check(value: unknown): boolean }>();
+
+function validator(schema: TSchema): { Check(value: unknown): boolean } {
+  let compiled = validators.get(schema);
+  if (compiled === undefined) {
+    compiled = Compile(schema);
+    validators.set(schema, compiled);
+  }
+  return compiled;
+}
+
 /** Seals and opens the payloads of one user's rows under their data key. */
 export class Sealer {
   constructor(
@@ -53,7 +65,7 @@ export class Sealer {
     schema: S,
   ): Static<S> {
     const value = openJson(this.key, row.payload, sealedAd(table, 'payload', row.id, this.userId));
-    if (!Value.Check(schema, value)) throw new SealedValueError();
+    if (!validator(schema).Check(value)) throw new SealedValueError();
     return value as Static<S>;
   }
 }

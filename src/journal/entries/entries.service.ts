@@ -4,6 +4,7 @@
  * in `entry_pillars`, and only ever to the user's own pillars.
  */
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 import { Type, type Static } from 'typebox';
 
@@ -169,7 +170,8 @@ export class EntryService {
   /**
    * Entries whose title or content holds every word of `q`, newest first.
    * Matching needs the plaintext, so entries are decrypted here, a batch of
-   * {@link SEARCH_BATCH} at a time; each page stops as soon as it is full.
+   * {@link SEARCH_BATCH} at a time (memory stays bounded, and other requests
+   * run between batches); each page stops as soon as it is full.
    */
   async search(
     userId: string,
@@ -209,6 +211,8 @@ export class EntryService {
           (h) => h,
         );
       before = rows[rows.length - 1]?.entry_date;
+      // SQLite answers synchronously: let other requests run between batches.
+      await nextTurn();
     }
   }
 

@@ -7,14 +7,24 @@
 
 const MARKS = /\p{M}/gu;
 const SPACE = /\s+/u;
+const NON_ASCII = /[\u0080-\uffff]/;
+/** The combining diacritics that NFD splits off Latin, Greek and Cyrillic letters. */
+const COMMON_MARKS = /[\u0300-\u036f]/g;
+/** Anything past Latin, IPA and spacing modifiers: other scripts may carry other marks. */
+const BEYOND_LATIN = /[\u0300-\uffff]/;
 
 /**
- * Case- and accent-insensitive form of a text. Final sigma is the only
- * context-dependent lower-case mapping, so it is folded to σ, which keeps
- * folding a text and folding it character by character the same.
+ * Case- and accent-insensitive form of a text: NFD, lower case, combining
+ * marks removed. Final sigma is the only context-dependent lower-case mapping,
+ * so it is folded to σ, which keeps folding a text and folding its prefixes
+ * consistent. ASCII and Latin-only texts take shortcuts that give the same
+ * result several times faster (search folds every entry it decrypts).
  */
 export function fold(text: string): string {
-  return text.normalize('NFD').toLowerCase().normalize('NFD').replace(MARKS, '').replace(/ς/g, 'σ');
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
+  const latin = text.normalize('NFD').toLowerCase().replace(COMMON_MARKS, '');
+  if (!BEYOND_LATIN.test(latin)) return latin;
+  return latin.normalize('NFD').replace(MARKS, '').replace(/ς/g, 'σ');
 }
 
 /** The folded words of a query (empty when it has none). */
