@@ -140,3 +140,24 @@ test("another user's feels are never shown or changed", async (t) => {
   assert.deepEqual(ok(await alice.call('GET', '/api/feels/2026-12-03')).morning, MORNING);
   assert.equal(ok(await bob.call('GET', '/api/feels/2026-12-03')).morning.mentalState, 2);
 });
+
+test('concurrent writes of the same check-in all succeed and leave one of them', async (t) => {
+  const { alice, deps } = await twoUsers(t);
+  const answers = await Promise.all(
+    [1, 2, 3, 4, 5].map((mentalState) =>
+      alice.call('PUT', '/api/feels/2026-12-03/morning', { mentalState }),
+    ),
+  );
+  assert.deepEqual(
+    answers.map((r) => r.statusCode),
+    [200, 200, 200, 200, 200],
+  );
+  const rows = await deps.vault.db
+    .selectFrom('feels')
+    .select('id')
+    .where('feel_date', '=', '2026-12-03')
+    .execute();
+  assert.equal(rows.length, 1);
+  const morning = ok(await alice.call('GET', '/api/feels/2026-12-03')).morning;
+  assert.ok([1, 2, 3, 4, 5].includes(morning.mentalState));
+});

@@ -183,3 +183,16 @@ test("another user's habits answer exactly like missing ones", async (t) => {
   assert.deepEqual(alices.items, [{ habitId: habit.id, dates: ['2026-12-03'] }]);
   assert.equal(ok(await alice.call('GET', '/api/habits')).items[0].name, 'Private');
 });
+
+test("today is the day in the time zone of the user's profile", async (t) => {
+  const { alice } = await twoUsers(t);
+  ok(await alice.call('POST', '/api/habits', { name: 'Read' }), 201);
+  // UTC+14 and UTC-11 are 25 hours apart: at any moment they are on different dates.
+  for (const timeZone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+    ok(await alice.call('PATCH', '/api/auth/profile', { timeZone }));
+    const before = todayIn(timeZone);
+    const day = ok(await alice.call('GET', '/api/habits/today'));
+    // The clock may cross midnight during the call; allow only that.
+    assert.ok([before, todayIn(timeZone)].includes(day.date), `${timeZone}: ${day.date}`);
+  }
+});
