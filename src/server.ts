@@ -15,6 +15,8 @@ import { connectRedis } from './redis.ts';
 import { createServices } from './services.ts';
 import type { PlatformDatabase, VaultDatabase } from './db/types.ts';
 
+const STOP_DEADLINE_MS = 10_000;
+
 export async function openDeps(config: Config): Promise<AppDeps> {
   const options = { poolSize: config.databasePoolSize };
   const platform = connect<PlatformDatabase>(config.platformDatabaseUrl, options);
@@ -60,9 +62,20 @@ export async function serve(): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'stopping');
-    await app.close();
-    await closeDeps(deps);
-    process.exit(0);
+    // In-flight requests get this long to finish; then the process exits anyway.
+    const deadline = setTimeout(() => {
+      app.log.error('graceful stop took too long; exiting');
+      process.exit(1);
+    }, STOP_DEADLINE_MS);
+    deadline.unref();
+    try {
+      await app.close();
+      await closeDeps(deps);
+      process.exit(0);
+    } catch (err) {
+      app.log.error({ err }, 'graceful stop failed');
+      process.exit(1);
+    }
   };
   process.on('SIGTERM', (s) => void stop(s));
   process.on('SIGINT', (s) => void stop(s));

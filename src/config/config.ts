@@ -184,9 +184,12 @@ function parseTrustProxy(raw: string | undefined, problems: string[]): boolean |
   if (raw === undefined || raw === '' || raw === 'false') return false;
   if (raw === 'true') return true;
   if (/^\d+$/.test(raw)) return Number(raw);
-  if (/^[0-9a-fA-F.:/,\s]+$/.test(raw)) return raw;
+  // Addresses, CIDR ranges and proxy-addr's named ranges (loopback, linklocal, uniquelocal).
+  const parts = raw.split(',').map((p) => p.trim());
+  const named = ['loopback', 'linklocal', 'uniquelocal'];
+  if (parts.every((p) => named.includes(p) || /^[0-9a-fA-F.:/]+$/.test(p))) return parts.join(',');
   problems.push(
-    'TRUST_PROXY must be false, true, a hop count, or a comma-separated list of addresses',
+    'TRUST_PROXY must be false, true, a hop count, or a comma-separated list of addresses, ranges or loopback/linklocal/uniquelocal',
   );
   return false;
 }
@@ -201,7 +204,7 @@ function parseOrigin(
     const url = new URL(raw);
     if (
       (url.protocol !== 'http:' && url.protocol !== 'https:') ||
-      url.origin !== raw.replace(/\/$/, '')
+      url.origin !== raw.replace(/\/$/, '').toLowerCase()
     ) {
       throw new Error('not an origin');
     }
@@ -237,8 +240,10 @@ export function loadConfig(env: Env = process.env): Config {
   const jwt = parseJwtSecret(readSecret(env, 'JWT_SECRET', problems));
   if (typeof jwt === 'string') {
     problems.push(jwt);
-  } else if (masterKeys[0] !== undefined && jwt.equals(masterKeys[0])) {
-    problems.push('JWT_SECRET must differ from MASTER_ENCRYPTION_KEY');
+  } else if (masterKeys.some((key) => jwt.equals(key))) {
+    problems.push(
+      'JWT_SECRET must differ from MASTER_ENCRYPTION_KEY and MASTER_ENCRYPTION_KEY_PREVIOUS',
+    );
   }
 
   const logLevel = read.string('LOG_LEVEL', 'info') as LogLevel;

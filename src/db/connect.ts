@@ -45,7 +45,8 @@ export function sqliteFile(url: string): string {
 export function connect<T>(url: string, options: ConnectOptions = {}): Database<T> {
   if (url.startsWith('sqlite:')) {
     const file = sqliteFile(url);
-    mkdirSync(dirname(file), { recursive: true });
+    // The folder is private to the server's user: the files hold ciphertext, but also metadata.
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const sqlite = new SqliteDatabase(file);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');

@@ -223,3 +223,28 @@ test('a PORT that is not a whole number from 0 to 65535 is refused', () => {
     assertRefused({ ...validEnv(), PORT: port }, 'PORT');
   }
 });
+
+test('a JWT_SECRET equal to a previous master key is refused', () => {
+  const env = validEnv();
+  const previous = hex(32);
+  assertRefused(
+    { ...env, MASTER_ENCRYPTION_KEY_PREVIOUS: previous, JWT_SECRET: previous },
+    'JWT_SECRET',
+    previous,
+  );
+});
+
+test("TRUST_PROXY takes addresses, CIDR ranges and proxy-addr's named ranges, and refuses words it does not know", () => {
+  assert.equal(
+    loadConfig({ ...validEnv(), TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy,
+    'loopback,10.0.0.0/8',
+  );
+  assertRefused({ ...validEnv(), TRUST_PROXY: 'everyone' }, 'TRUST_PROXY');
+});
+
+test('PUBLIC_ORIGIN is accepted in any letter case and kept as the browser sends it', () => {
+  assert.equal(
+    loadConfig({ ...validEnv(), PUBLIC_ORIGIN: 'https://Journal.Example.org' }).publicOrigin,
+    'https://journal.example.org',
+  );
+});
