@@ -1,7 +1,8 @@
 /**
- * Steps for the browser-security tests: a cookie jar that behaves like a
- * browser's (Set-Cookie adds, replaces and expires), sign-up, cookie and
- * bearer sign-in, and CSRF tokens, all through `app.inject`.
+ * Steps and expectations for the browser-security tests: a cookie jar that
+ * behaves like a browser's (Set-Cookie adds, replaces and expires), sign-up,
+ * cookie and bearer sign-in and CSRF tokens through `app.inject`, and the
+ * security headers every response must carry.
  */
 import assert from 'node:assert/strict';
 
@@ -146,4 +147,53 @@ export function assertForbidden(res: LightMyRequestResponse, what: string): void
     false,
     `${what}: a refused request set a cookie`,
   );
+}
+
+/** DESIGN.md section 6, plus the directives that close what default-src leaves open. */
+const CSP: Record<string, string[]> = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:', 'https:'],
+  'connect-src': ["'self'"],
+  'font-src': ["'self'"],
+  'object-src': ["'none'"],
+  'base-uri': ["'self'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+};
+
+function parseCsp(header: string): Record<string, string[]> {
+  const directives: Record<string, string[]> = {};
+  for (const part of header.split(';')) {
+    const [name, ...values] = part.trim().split(/\s+/);
+    if (name === undefined || name === '') continue;
+    assert.equal(name in directives, false, `${name} appears twice`);
+    directives[name] = values;
+  }
+  return directives;
+}
+
+/** Every header the issue lists, with its exact value, and no banner. */
+export function assertSecurityHeaders(
+  headers: Record<string, string | string[] | number | undefined>,
+  what: string,
+): void {
+  const csp = headers['content-security-policy'];
+  assert.equal(typeof csp, 'string', `${what}: no CSP`);
+  assert.deepEqual(parseCsp(String(csp)), CSP, `${what}: CSP`);
+  assert.equal(headers['content-security-policy-report-only'], undefined, what);
+  assert.equal(
+    headers['strict-transport-security'],
+    'max-age=31536000; includeSubDomains; preload',
+    `${what}: HSTS`,
+  );
+  assert.equal(headers['referrer-policy'], 'strict-origin-when-cross-origin', what);
+  assert.equal(headers['x-content-type-options'], 'nosniff', what);
+  assert.equal(headers['x-frame-options'], 'DENY', what);
+  assert.equal(headers['cross-origin-opener-policy'], 'same-origin', what);
+  assert.equal(headers['cross-origin-resource-policy'], 'same-origin', what);
+  assert.equal(headers['cache-control'], 'no-store', `${what}: Cache-Control`);
+  assert.equal(headers['x-powered-by'], undefined, `${what}: X-Powered-By`);
+  assert.equal(headers.server, undefined, `${what}: Server banner`);
 }

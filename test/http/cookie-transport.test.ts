@@ -6,11 +6,7 @@
  * prefix, and the real process warns about it at start-up.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { spawn } from 'node:child_process';
 import { test, type TestContext } from 'node:test';
 
 import type { LightMyRequestResponse } from 'fastify';
@@ -28,8 +24,9 @@ import {
   REFRESH,
   signup,
   type SetCookie,
-} from '../cookie-session.ts';
-import { makeApp, tempDir } from '../helpers.ts';
+} from '../browser-security.ts';
+import { makeApp, tempDir, testEnv } from '../helpers.ts';
+import { cleanEnv, freePort, SERVER, start, TSX, waitForHttp } from '../process.ts';
 import { totpAt } from '../totp-reference.ts';
 
 function cookie(res: LightMyRequestResponse, name: string): SetCookie {
@@ -232,39 +229,26 @@ test('with COOKIE_SECURE=false the cookies drop Secure and the __Host- prefix, a
   assert.equal(patch.statusCode, 200, patch.body);
 });
 
-const SERVER = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
-
-/** Starts the real server process and collects its output until it answers or exits. */
+/** Starts the real server process, waits until it answers, stops it, and returns its output. */
 async function startupLog(t: TestContext, extra: Record<string, string>): Promise<string> {
   const dir = tempDir('daybook-cookie-');
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    cwd: fileURLToPath(new URL('../..', import.meta.url)),
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      MASTER_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      PLATFORM_DATABASE_URL: `sqlite:${join(dir, 'platform.db')}`,
-      VAULT_DATABASE_URL: `sqlite:${join(dir, 'vault.db')}`,
+  const port = await freePort();
+  const running = start(['--import', TSX, SERVER], {
+    cwd: dir,
+    env: cleanEnv({
+      ...testEnv(dir),
       HOST: '127.0.0.1',
-      PORT: '0',
+      PORT: String(port),
       LOG_LEVEL: 'info',
       ...extra,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    }),
   });
-  t.after(() => child.kill('SIGKILL'));
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-  const deadline = Date.now() + 30_000;
-  while (!/Server listening/.test(output)) {
-    if (child.exitCode !== null) assert.fail(`the server exited:\n${output}`);
-    if (Date.now() > deadline) assert.fail(`the server did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGTERM');
-  return output;
+  t.after(() => running.child.kill('SIGKILL'));
+  await waitForHttp(`http://127.0.0.1:${port}/api/health`, running);
+  running.child.kill('SIGTERM');
+  const { stdout, stderr } = await running.finished;
+  return stdout + stderr;
 }
 
 test('the real server started with COOKIE_SECURE=false logs a warning at start-up; with the default it does not', async (t) => {

@@ -11,7 +11,7 @@ import type { LightMyRequestResponse } from 'fastify';
 
 import { ConfigError, loadConfig } from '../../src/config/config.ts';
 import type { App } from '../../src/http/types.ts';
-import { assertForbidden, cookieLogin, csrfToken, ORIGIN, signup } from '../cookie-session.ts';
+import { assertForbidden, cookieLogin, csrfToken, ORIGIN, signup } from '../browser-security.ts';
 import { makeApp, testEnv } from '../helpers.ts';
 
 const ALLOWED = 'https://app.example.test';

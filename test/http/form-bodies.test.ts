@@ -16,7 +16,7 @@ import {
   ORIGIN,
   PASSWORD,
   signup,
-} from '../cookie-session.ts';
+} from '../browser-security.ts';
 import { makeApp } from '../helpers.ts';
 
 const BOUNDARY = '----daybook';

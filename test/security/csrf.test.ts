@@ -34,7 +34,7 @@ import {
   PASSWORD,
   REFRESH,
   signup,
-} from '../cookie-session.ts';
+} from '../browser-security.ts';
 import { tempDir, testEnv } from '../helpers.ts';
 import { totpAt } from '../totp-reference.ts';
 

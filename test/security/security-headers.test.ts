@@ -5,61 +5,14 @@
  * `Cache-Control: no-store`, and no X-Powered-By or version banner.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 
 import type { InjectOptions } from 'fastify';
 
-import { ORIGIN, PASSWORD, signup } from '../cookie-session.ts';
-import { makeApp } from '../helpers.ts';
-
-/** DESIGN.md section 6, plus the directives that close what default-src leaves open. */
-const CSP: Record<string, string[]> = {
-  'default-src': ["'self'"],
-  'script-src': ["'self'"],
-  'style-src': ["'self'", "'unsafe-inline'"],
-  'img-src': ["'self'", 'data:', 'https:'],
-  'connect-src': ["'self'"],
-  'font-src': ["'self'"],
-  'object-src': ["'none'"],
-  'base-uri': ["'self'"],
-  'form-action': ["'self'"],
-  'frame-ancestors': ["'none'"],
-};
-
-function parseCsp(header: string): Record<string, string[]> {
-  const directives: Record<string, string[]> = {};
-  for (const part of header.split(';')) {
-    const [name, ...values] = part.trim().split(/\s+/);
-    if (name === undefined || name === '') continue;
-    assert.equal(name in directives, false, `${name} appears twice`);
-    directives[name] = values;
-  }
-  return directives;
-}
-
-/** Every header the issue lists, with its exact value, and no banner. */
-export function assertSecurityHeaders(
-  headers: Record<string, string | string[] | number | undefined>,
-  what: string,
-): void {
-  const csp = headers['content-security-policy'];
-  assert.equal(typeof csp, 'string', `${what}: no CSP`);
-  assert.deepEqual(parseCsp(String(csp)), CSP, `${what}: CSP`);
-  assert.equal(headers['content-security-policy-report-only'], undefined, what);
-  assert.equal(
-    headers['strict-transport-security'],
-    'max-age=31536000; includeSubDomains; preload',
-    `${what}: HSTS`,
-  );
-  assert.equal(headers['referrer-policy'], 'strict-origin-when-cross-origin', what);
-  assert.equal(headers['x-content-type-options'], 'nosniff', what);
-  assert.equal(headers['x-frame-options'], 'DENY', what);
-  assert.equal(headers['cross-origin-opener-policy'], 'same-origin', what);
-  assert.equal(headers['cross-origin-resource-policy'], 'same-origin', what);
-  assert.equal(headers['cache-control'], 'no-store', `${what}: Cache-Control`);
-  assert.equal(headers['x-powered-by'], undefined, `${what}: X-Powered-By`);
-  assert.equal(headers.server, undefined, `${what}: Server banner`);
-}
+import { assertSecurityHeaders, ORIGIN, PASSWORD, signup } from '../browser-security.ts';
+import { makeApp, tempDir, testEnv } from '../helpers.ts';
+import { cleanEnv, freePort, SERVER, start, TSX, waitForHttp } from '../process.ts';
 
 test('security headers: every kind of answer carries every security header and no banner', async (t) => {
   // One sign-in a window, so the second one is a 429.
@@ -165,4 +118,26 @@ test('security headers: a HEAD request gets them too', async (t) => {
   const res = await app.inject({ method: 'HEAD', url: '/api/health' });
   assert.equal(res.statusCode, 200);
   assertSecurityHeaders(res.headers, 'HEAD /api/health');
+});
+
+test('security headers: the real server process sends them over HTTP, with no Server or X-Powered-By banner', async (t) => {
+  const dir = tempDir('daybook-headers-');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const port = await freePort();
+  const running = start(['--import', TSX, SERVER], {
+    cwd: dir,
+    env: cleanEnv({ ...testEnv(dir), HOST: '127.0.0.1', PORT: String(port) }),
+  });
+  t.after(() => running.child.kill('SIGKILL'));
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${origin}/api/health`, running);
+
+  for (const path of ['/api/health', '/api/auth/profile', '/api/no-such-route', '/api/%zz']) {
+    const res = await fetch(origin + path);
+    const headers = Object.fromEntries(res.headers);
+    assertSecurityHeaders(headers, `${res.status} ${path}`);
+    assert.equal(/fastify|node/i.test(JSON.stringify(headers)), false, JSON.stringify(headers));
+  }
+  running.child.kill('SIGTERM');
+  assert.equal((await running.finished).code, 0);
 });
