@@ -115,7 +115,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   });
 
   const services: Services = createServices(deps);
-  await registerRateLimit(app, deps.redis);
+  await registerRateLimit(app, deps.redis, config.rateLimitRedisPrefix);
   const transport = await registerCookies(app, config);
   registerAuthenticate(app, services, transport, perUser(app, config.rateLimits.api));
 

@@ -53,6 +53,8 @@ export interface Config {
   readonly cookieSecure: boolean;
   readonly corsOrigins: readonly string[];
   readonly redisUrl: string | undefined;
+  /** Prefix of every rate-limit key in Redis, so deployments (or tests) sharing one Redis stay apart. */
+  readonly rateLimitRedisPrefix: string;
   readonly databasePoolSize: number;
   /** Vault rows deleted per batch when an account is purged. */
   readonly purgeBatchSize: number;
@@ -292,6 +294,7 @@ export function loadConfig(env: Env = process.env): Config {
     cookieSecure: read.boolean('COOKIE_SECURE', true),
     corsOrigins,
     redisUrl: env.REDIS_URL === '' ? undefined : env.REDIS_URL,
+    rateLimitRedisPrefix: read.string('RATE_LIMIT_REDIS_PREFIX', 'daybook:rl:'),
     databasePoolSize: read.integer('DATABASE_POOL_SIZE', 10, 1, 1000),
     purgeBatchSize: read.integer('PURGE_BATCH_SIZE', 500, 1, 100_000),
     benchBareRoute: read.boolean('BENCH_BARE_ROUTE', false),

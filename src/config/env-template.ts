@@ -71,6 +71,8 @@ JWT_SECRET=${jwt}
 # Redis for rate-limit state shared across instances, e.g. redis://localhost:6379
 # Empty: limits are kept in memory, per process.
 # REDIS_URL=
+# Prefix of the rate-limit keys in Redis; give deployments sharing a Redis their own.
+# RATE_LIMIT_REDIS_PREFIX=daybook:rl:
 
 # --- Passwords ----------------------------------------------------------------
 

@@ -47,14 +47,17 @@ class FailClosedStore implements Store {
   }
 }
 
-/** A store constructor for the plugin's `store` option, bound to one Redis connection. */
-export function redisStore(redis: Redis) {
+/**
+ * A store constructor for the plugin's `store` option, bound to one Redis
+ * connection; every key starts with `prefix` (RATE_LIMIT_REDIS_PREFIX).
+ */
+export function redisStore(redis: Redis, prefix = 'daybook:rl:') {
   return class {
     private readonly store: Store;
 
     // Daybook sets neither continueExceeding nor exponentialBackoff.
     constructor(_params: FastifyRateLimitOptions) {
-      const inner = new RedisStore(false, false, redis, 'daybook:rl:') as Store;
+      const inner = new RedisStore(false, false, redis, prefix) as Store;
       this.store = new FailClosedStore(inner);
     }
 

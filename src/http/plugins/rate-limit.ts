@@ -24,12 +24,16 @@ function tooMany(): AppError {
 }
 
 /** In-process counters by default; Redis (shared by every instance) when REDIS_URL is set. */
-export async function registerRateLimit(app: App, redis: Redis | undefined): Promise<void> {
+export async function registerRateLimit(
+  app: App,
+  redis: Redis | undefined,
+  redisPrefix?: string,
+): Promise<void> {
   await app.register(rateLimit, {
     global: false,
     enableDraftSpec: true,
     errorResponseBuilder: () => tooMany(),
-    ...(redis ? { store: redisStore(redis) } : {}),
+    ...(redis ? { store: redisStore(redis, redisPrefix) } : {}),
   });
 }
 
