@@ -18,7 +18,10 @@ import type { PlatformDatabase, VaultDatabase } from './db/types.ts';
 const STOP_DEADLINE_MS = 10_000;
 
 export async function openDeps(config: Config): Promise<AppDeps> {
-  const options = { poolSize: config.databasePoolSize };
+  const options = {
+    poolSize: config.databasePoolSize,
+    onError: (err: Error) => process.stderr.write(`database: ${err.message}\n`),
+  };
   const platform = connect<PlatformDatabase>(config.platformDatabaseUrl, options);
   const vault = connect<VaultDatabase>(config.vaultDatabaseUrl, options);
   await migrateAll(platform, vault);

@@ -30,6 +30,12 @@ export interface ConnectOptions {
   readonly poolSize?: number;
   /** Receives SQL text and duration, never bound parameters. */
   readonly log?: (sql: string, durationMs: number) => void;
+  /**
+   * PostgreSQL only: an idle pooled connection failed (the server restarted or
+   * ended it). The pool drops that connection and opens another when needed;
+   * without a listener the error would stop the process.
+   */
+  readonly onError?: (err: Error) => void;
 }
 
 function logger(options: ConnectOptions) {
@@ -63,6 +69,7 @@ export function connect<T>(url: string, options: ConnectOptions = {}): Database<
   }
   // Timestamps and dates are stored as text, so no pg type parser is needed.
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  pool.on('error', options.onError ?? (() => undefined));
   const db = new Kysely<T>({ dialect: new PostgresDialect({ pool }), log: logger(options) });
   return { db, dialect: 'postgres', file: undefined, checkpoint: () => undefined };
 }
