@@ -1,7 +1,7 @@
 /** Plain functions over `entries` and their `entry_pillars` links. Every query names the owner. */
 import type { Insertable, Selectable } from 'kysely';
 
-import type { EntriesTable } from '../../db/types.ts';
+import type { EntriesTable, EntryPillarsTable } from '../../db/types.ts';
 import { inserted, type VaultDb } from '../vault.ts';
 
 export type EntryRow = Selectable<EntriesTable>;
@@ -111,4 +111,31 @@ export async function setPillarLinks(
       pillarIds.map((pillarId) => ({ entry_id: entryId, pillar_id: pillarId, user_id: userId })),
     )
     .execute();
+}
+
+/**
+ * Inserts many entries in one statement (an import's batch); a day the user
+ * already has an entry for is skipped. Answers the ids of the rows written.
+ */
+export async function insertEntries(
+  db: VaultDb,
+  rows: readonly Insertable<EntriesTable>[],
+): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const written = await db
+    .insertInto('entries')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['user_id', 'entry_date']).doNothing())
+    .returning('id')
+    .execute();
+  return written.map((r) => r.id);
+}
+
+/** Inserts many entry-pillar links; the ids must already be known to be the user's own. */
+export async function insertPillarLinks(
+  db: VaultDb,
+  links: readonly Insertable<EntryPillarsTable>[],
+): Promise<void> {
+  if (links.length === 0) return;
+  await db.insertInto('entry_pillars').values(links).execute();
 }

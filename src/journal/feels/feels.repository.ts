@@ -76,3 +76,17 @@ export async function feelDays(db: VaultDb, userId: string, query: DayQuery): Pr
   const rows = await select.orderBy('feel_date', 'desc').limit(query.limit).execute();
   return rows.map((r) => r.feel_date);
 }
+
+/** Inserts many rows in one statement; a day that has one of that kind is skipped. How many were written. */
+export async function insertFeels(
+  db: VaultDb,
+  rows: readonly Insertable<FeelsTable>[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const result = await db
+    .insertInto('feels')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['user_id', 'feel_date', 'kind']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0);
+}

@@ -1,7 +1,7 @@
 /** Plain functions over `habits` and `habit_checks`. Every query names the owner. */
 import type { Insertable, Selectable } from 'kysely';
 
-import type { HabitsTable } from '../../db/types.ts';
+import type { HabitChecksTable, HabitsTable } from '../../db/types.ts';
 import { inserted, type VaultDb } from '../vault.ts';
 
 export type HabitRow = Selectable<HabitsTable>;
@@ -104,4 +104,45 @@ export async function removeCheck(
     .where('habit_id', '=', habitId)
     .where('check_date', '=', date)
     .execute();
+}
+
+/** Inserts many habits in one statement (an import's batch). */
+export async function insertHabits(
+  db: VaultDb,
+  rows: readonly Insertable<HabitsTable>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto('habits').values(rows).execute();
+}
+
+/** Inserts many checks in one statement; a day already checked is skipped. How many were written. */
+export async function insertChecks(
+  db: VaultDb,
+  rows: readonly Insertable<HabitChecksTable>[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const result = await db
+    .insertInto('habit_checks')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['habit_id', 'check_date']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0);
+}
+
+/** One habit's checked dates after `after` (all when undefined), oldest first, at most `limit`. */
+export async function checkDatesAfter(
+  db: VaultDb,
+  userId: string,
+  habitId: string,
+  after: string | undefined,
+  limit: number,
+): Promise<string[]> {
+  let select = db
+    .selectFrom('habit_checks')
+    .select('check_date')
+    .where('user_id', '=', userId)
+    .where('habit_id', '=', habitId);
+  if (after !== undefined) select = select.where('check_date', '>', after);
+  const rows = await select.orderBy('check_date').limit(limit).execute();
+  return rows.map((r) => r.check_date);
 }

@@ -98,3 +98,36 @@ export function listLogs(db: VaultDb, userId: string, query: LogQuery): Promise<
   }
   return select.orderBy('logged_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
 }
+
+/** Inserts many moods of the user's own in one statement (an import's batch). */
+export async function insertMoods(
+  db: VaultDb,
+  rows: readonly Insertable<MoodsTable>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto('moods').values(rows).execute();
+}
+
+/** Inserts many mood logs in one statement (an import's batch). */
+export async function insertLogs(
+  db: VaultDb,
+  rows: readonly Insertable<MoodLogsTable>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto('mood_logs').values(rows).execute();
+}
+
+/** The user's logs (which mood, when) at any of these instants. */
+export function logsAt(
+  db: VaultDb,
+  userId: string,
+  instants: readonly string[],
+): Promise<{ mood_id: string; logged_at: string }[]> {
+  if (instants.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('mood_logs')
+    .select(['mood_id', 'logged_at'])
+    .where('user_id', '=', userId)
+    .where('logged_at', 'in', [...new Set(instants)])
+    .execute();
+}

@@ -76,3 +76,12 @@ export async function countLinkedEntries(
     .execute();
   return new Map(rows.map((r) => [r.pillar_id, Number(r.entries)]));
 }
+
+/** Inserts many pillars in one statement (an import's batch). */
+export async function insertPillars(
+  db: VaultDb,
+  rows: readonly Insertable<PillarsTable>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto('pillars').values(rows).execute();
+}

@@ -56,3 +56,17 @@ export function listRecaps(
   if (query.before !== undefined) select = select.where('week', '<', query.before);
   return select.orderBy('week', 'desc').limit(query.limit).execute();
 }
+
+/** Inserts many recaps in one statement; a week that has one is skipped. How many were written. */
+export async function insertRecaps(
+  db: VaultDb,
+  rows: readonly Insertable<WeeklyRecapsTable>[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const result = await db
+    .insertInto('weekly_recaps')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['user_id', 'week']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0);
+}
