@@ -1,4 +1,5 @@
 /** Builds the domain services from the process dependencies; no Fastify here. */
+import { DataTransfer } from './account/data-transfer.ts';
 import { AccountService } from './auth/accounts/accounts.service.ts';
 import { DataKeys } from './auth/accounts/data-keys.ts';
 import { AccountDeletion } from './auth/accounts/deletion.ts';
@@ -22,6 +23,8 @@ export interface Services {
   /** Entries, pillars, feels, habits, moods and weekly recaps, sealed under each user's data key. */
   readonly journal: Journal;
   readonly deletion: AccountDeletion;
+  /** Export and import of everything a user wrote (docs/export-format.md). */
+  readonly transfer: DataTransfer;
 }
 
 export function createServices(deps: AppDeps): Services {
@@ -49,5 +52,13 @@ export function createServices(deps: AppDeps): Services {
     timeZoneOf: async (userId) => (await accounts.profile(userId)).timeZone,
   });
   const deletion = new AccountDeletion(deps.platform, deps.vault.db, config.purgeBatchSize);
-  return { hasher, tokens, sessions, dataKeys, accounts, mfa, audit, journal, deletion };
+  const transfer = new DataTransfer({
+    vault: deps.vault.db,
+    journal,
+    keyFor: (userId) => dataKeys.forUser(userId),
+    accounts,
+    mfa,
+    audit,
+  });
+  return { hasher, tokens, sessions, dataKeys, accounts, mfa, audit, journal, deletion, transfer };
 }
