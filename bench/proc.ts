@@ -1,0 +1,87 @@
+/**
+ * What Linux tells about a process: resident memory (VmRSS, and VmHWM, its
+ * peak) from /proc/<pid>/status, CPU time from /proc/<pid>/stat. Outside
+ * Linux every reading is undefined and the report says "n/a".
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export interface Memory {
+  /** Resident set now, MiB. */
+  readonly rssMiB: number;
+  /** Peak resident set since the process started, MiB. */
+  readonly hwmMiB: number;
+}
+
+function statusKiB(text: string, field: string): number | undefined {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(text);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+export function memoryOf(pid: number): Memory | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rss = statusKiB(text, 'VmRSS');
+    const hwm = statusKiB(text, 'VmHWM');
+    if (rss === undefined || hwm === undefined) return undefined;
+    return { rssMiB: round(rss / 1024), hwmMiB: round(hwm / 1024) };
+  } catch {
+    return undefined;
+  }
+}
+
+let ticksPerSecond: number | undefined;
+
+function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    const out = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+    const value = Number(out.stdout?.trim());
+    ticksPerSecond = Number.isFinite(value) && value > 0 ? value : 100;
+  }
+  return ticksPerSecond;
+}
+
+/** User plus system CPU seconds the process has used so far (all its threads). */
+export function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const utime = Number(fields[11]);
+    const stime = Number(fields[12]);
+    if (!Number.isFinite(utime) || !Number.isFinite(stime)) return undefined;
+    return (utime + stime) / clockTicks();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples a process's resident memory until stopped; keeps the highest reading. */
+export class MemorySampler {
+  private timer: NodeJS.Timeout | undefined;
+  peakRssMiB = 0;
+
+  constructor(private readonly pid: number) {}
+
+  start(intervalMs = 200): void {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
+  }
+
+  sample(): Memory | undefined {
+    const memory = memoryOf(this.pid);
+    if (memory) this.peakRssMiB = Math.max(this.peakRssMiB, memory.rssMiB);
+    return memory;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
+
+export function round(value: number, digits = 1): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
