@@ -42,8 +42,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
   'x-permitted-cross-domain-policies': 'none',
   // The legacy XSS auditor did more harm than good; "0" turns it off.
   'x-xss-protection': '0',
-  // Every Daybook response is an API response. Not scoped by URL prefix: a
-  // path spelled `//api/...` or `/%61pi/...` reaches the same route.
+  // The default for every response, not scoped by URL prefix: a path spelled
+  // `//api/...` or `/%61pi/...` reaches the same route. A route sending a
+  // static file may replace it; nothing else does.
   'cache-control': 'no-store',
 });
 
