@@ -156,7 +156,7 @@ test('after disable, MFA can be set up again with a new secret', async (t) => {
   const enable = await post(
     app,
     '/api/auth/enable-mfa',
-    { code: codeAt(secret) },
+    { password: PASSWORD, code: codeAt(secret) },
     user.accessToken,
   );
   assert.equal(enable.statusCode, 200, enable.body);

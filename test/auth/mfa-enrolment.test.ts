@@ -9,6 +9,7 @@ import {
   codeAt,
   login,
   newUser,
+  PASSWORD,
   post,
   userRow,
   wrongCode,
@@ -59,7 +60,10 @@ test('setup alone does not turn MFA on: login still gives tokens at once', async
 test('setup needs a signed-in user', async (t) => {
   const { app } = await makeApp(t);
   assert.equal((await post(app, '/api/auth/mfa/setup', {})).statusCode, 401);
-  assert.equal((await post(app, '/api/auth/enable-mfa', { code: '123456' })).statusCode, 401);
+  assert.equal(
+    (await post(app, '/api/auth/enable-mfa', { password: PASSWORD, code: '123456' })).statusCode,
+    401,
+  );
 });
 
 test('each setup makes a new secret, and only the latest one can be enabled', async (t) => {
@@ -70,9 +74,19 @@ test('each setup makes a new secret, and only the latest one can be enabled', as
   assert.notEqual(first.secret, second.secret);
   await awayFromStepEdge();
 
-  const stale = await post(app, '/api/auth/enable-mfa', { code: codeAt(first.secret) }, token);
+  const stale = await post(
+    app,
+    '/api/auth/enable-mfa',
+    { password: PASSWORD, code: codeAt(first.secret) },
+    token,
+  );
   assert.equal(stale.statusCode, 400, stale.body);
-  const ok = await post(app, '/api/auth/enable-mfa', { code: codeAt(second.secret) }, token);
+  const ok = await post(
+    app,
+    '/api/auth/enable-mfa',
+    { password: PASSWORD, code: codeAt(second.secret) },
+    token,
+  );
   assert.equal(ok.statusCode, 200, ok.body);
 });
 
@@ -86,7 +100,7 @@ test('enable-mfa with a wrong code answers 400 and MFA stays off', async (t) => 
 
   for (const code of [wrongCode(secret), codeAt(secret, -2), codeAt(secret, 2)]) {
     if ([-1, 0, 1].some((s) => codeAt(secret, s) === code)) continue; // a chance collision
-    const res = await post(app, '/api/auth/enable-mfa', { code }, token);
+    const res = await post(app, '/api/auth/enable-mfa', { password: PASSWORD, code }, token);
     assert.equal(res.statusCode, 400, res.body);
     assert.doesNotMatch(res.body, /recoveryCodes/);
   }
@@ -109,7 +123,12 @@ test('enable-mfa accepts the code of the previous or the next step', async (t) =
       secret: string;
     };
     await awayFromStepEdge();
-    const res = await post(app, '/api/auth/enable-mfa', { code: codeAt(secret, steps) }, token);
+    const res = await post(
+      app,
+      '/api/auth/enable-mfa',
+      { password: PASSWORD, code: codeAt(secret, steps) },
+      token,
+    );
     assert.equal(res.statusCode, 200, `${email}: ${res.body}`);
   }
 });
@@ -122,7 +141,12 @@ test('enable-mfa returns ten distinct recovery codes and turns MFA on', async (t
   };
   await awayFromStepEdge();
 
-  const res = await post(app, '/api/auth/enable-mfa', { code: codeAt(secret) }, token);
+  const res = await post(
+    app,
+    '/api/auth/enable-mfa',
+    { password: PASSWORD, code: codeAt(secret) },
+    token,
+  );
 
   assert.equal(res.statusCode, 200, res.body);
   const { recoveryCodes } = res.json() as { recoveryCodes: string[] };
@@ -148,7 +172,10 @@ test('the code that enabled MFA cannot be used again to sign in', async (t) => {
   };
   await awayFromStepEdge();
   const code = codeAt(secret);
-  assert.equal((await post(app, '/api/auth/enable-mfa', { code }, token)).statusCode, 200);
+  assert.equal(
+    (await post(app, '/api/auth/enable-mfa', { password: PASSWORD, code }, token)).statusCode,
+    200,
+  );
 
   const step1 = await login(app, 'enablecode@example.test');
   const { mfaToken } = step1.json() as { mfaToken: string };
@@ -165,18 +192,52 @@ test('setup while MFA is on answers 409 and keeps the enrolled secret working', 
   };
   await awayFromStepEdge();
   assert.equal(
-    (await post(app, '/api/auth/enable-mfa', { code: codeAt(secret, -1) }, token)).statusCode,
+    (
+      await post(
+        app,
+        '/api/auth/enable-mfa',
+        { password: PASSWORD, code: codeAt(secret, -1) },
+        token,
+      )
+    ).statusCode,
     200,
   );
 
   const again = await post(app, '/api/auth/mfa/setup', {}, token);
   assert.equal(again.statusCode, 409, again.body);
   assert.doesNotMatch(again.body, /secret/i);
-  const enableAgain = await post(app, '/api/auth/enable-mfa', { code: codeAt(secret) }, token);
+  const enableAgain = await post(
+    app,
+    '/api/auth/enable-mfa',
+    { password: PASSWORD, code: codeAt(secret) },
+    token,
+  );
   assert.equal(enableAgain.statusCode, 409, enableAgain.body);
 
   const step1 = await login(app, 'on@example.test');
   const { mfaToken } = step1.json() as { mfaToken: string };
   const res = await post(app, '/api/auth/verify-mfa', { mfaToken, code: codeAt(secret, 1) });
   assert.equal(res.statusCode, 200, res.body);
+});
+
+test('enable-mfa needs the password: a stolen access token alone cannot enrol an attacker authenticator', async (t) => {
+  const { app } = await makeApp(t);
+  const token = await newUser(app, 'stolen@example.test');
+  const setup = await post(app, '/api/auth/mfa/setup', {}, token);
+  const { secret } = setup.json() as { secret: string };
+  const noPassword = await post(app, '/api/auth/enable-mfa', { code: codeAt(secret) }, token);
+  assert.equal(noPassword.statusCode, 400);
+  const wrong = await post(
+    app,
+    '/api/auth/enable-mfa',
+    { password: 'not the password at all', code: codeAt(secret) },
+    token,
+  );
+  assert.equal(wrong.statusCode, 401);
+  const profile = await app.inject({
+    method: 'GET',
+    url: '/api/auth/profile',
+    headers: bearer(token),
+  });
+  assert.equal(profile.json().mfaEnabled, false);
 });

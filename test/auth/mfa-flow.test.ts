@@ -29,7 +29,7 @@ test('enrol, log in with a code, replay refused, recovery code works once', asyn
     method: 'POST',
     url: '/api/auth/enable-mfa',
     headers: auth,
-    payload: { code: totpAt(secret, now - 30) },
+    payload: { password: PASSWORD, code: totpAt(secret, now - 30) },
   });
   assert.equal(enable.statusCode, 200, enable.body);
   const codes: string[] = enable.json().recoveryCodes;

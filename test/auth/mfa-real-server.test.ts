@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { tempDir, testEnv } from '../helpers.ts';
+import { tempDir, testDatabases, testEnv } from '../helpers.ts';
 import { startServer } from '../process-helpers.ts';
 import { awayFromStepEdge, codeAt, PASSWORD, wrongCode } from './mfa-support.ts';
 
@@ -50,7 +50,12 @@ test('the real server: enrol, code login, recovery login, replay refused, brute 
   const dir = tempDir('daybook-mfa-process-');
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const server = await startServer(
-    testEnv(dir, { LOG_LEVEL: 'trace', LOCKOUT_THRESHOLD: '5', RATE_LIMIT_MFA_MAX: '100' }),
+    testEnv(dir, {
+      ...(await testDatabases(t, dir)),
+      LOG_LEVEL: 'trace',
+      LOCKOUT_THRESHOLD: '5',
+      RATE_LIMIT_MFA_MAX: '100',
+    }),
   );
   t.after(() => server.stop('SIGKILL'));
   const call = client(server.url);
@@ -67,7 +72,12 @@ test('the real server: enrol, code login, recovery login, replay refused, brute 
   const secret = setup.json.secret as string;
   secrets.push(secret);
   await awayFromStepEdge(8000);
-  const enable = await call('POST', '/api/auth/enable-mfa', { code: codeAt(secret, -1) }, access);
+  const enable = await call(
+    'POST',
+    '/api/auth/enable-mfa',
+    { password: PASSWORD, code: codeAt(secret, -1) },
+    access,
+  );
   assert.equal(enable.status, 200, enable.body);
   const recoveryCodes = enable.json.recoveryCodes as string[];
   assert.equal(recoveryCodes.length, 10);
@@ -145,7 +155,7 @@ test('the real server: enrol, code login, recovery login, replay refused, brute 
   const vEnable = await call(
     'POST',
     '/api/auth/enable-mfa',
-    { code: codeAt(vSecret, -1) },
+    { password: PASSWORD, code: codeAt(vSecret, -1) },
     vAccess,
   );
   assert.equal(vEnable.status, 200, vEnable.body);

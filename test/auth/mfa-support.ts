@@ -19,7 +19,7 @@ import { loadConfig, type Config } from '../../src/config/config.ts';
 import type { AppDeps } from '../../src/context.ts';
 import type { App } from '../../src/http/types.ts';
 import { closeDeps, openDeps } from '../../src/server.ts';
-import { tempDir, testEnv } from '../helpers.ts';
+import { tempDir, testDatabases, testEnv, type TestDatabases } from '../helpers.ts';
 import { totpAt } from '../totp-reference.ts';
 
 export const PASSWORD = 'violet sunrise 4821';
@@ -77,12 +77,15 @@ export function lab(t: TestContext, extra: Record<string, string> = {}): Lab {
     for (const o of [...open]) await close(o);
     rmSync(dir, { recursive: true, force: true });
   });
+  // On PostgreSQL, made at the first open, so they are dropped after the apps close.
+  let databases: Promise<TestDatabases> | undefined;
   return {
     dir,
     env,
     close,
     async open(overrides = {}, { slowDatabase = false, logger = false } = {}) {
-      const config = loadConfig({ ...env, ...overrides });
+      databases ??= testDatabases(t, dir);
+      const config = loadConfig({ ...env, ...(await databases), ...overrides });
       const opened = await openDeps(config);
       const deps = slowDatabase ? withSlowDatabase(opened) : opened;
       const app = await buildApp(deps, { logger });
@@ -175,7 +178,12 @@ export async function enrolledUser(app: App, email: string): Promise<Enrolled> {
   assert.equal(setup.statusCode, 200, setup.body);
   const { secret } = setup.json() as { secret: string };
   await awayFromStepEdge();
-  const enable = await post(app, '/api/auth/enable-mfa', { code: codeAt(secret, -1) }, accessToken);
+  const enable = await post(
+    app,
+    '/api/auth/enable-mfa',
+    { password: PASSWORD, code: codeAt(secret, -1) },
+    accessToken,
+  );
   assert.equal(enable.statusCode, 200, enable.body);
   const { recoveryCodes } = enable.json() as { recoveryCodes: string[] };
   return { email, accessToken, secret, recoveryCodes };

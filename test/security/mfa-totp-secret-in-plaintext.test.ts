@@ -80,7 +80,12 @@ test('TOTP secret in plaintext: no database file or WAL holds the secret, from s
   await assertNowhereOnDisk(deps, needles, 'pending');
 
   await awayFromStepEdge();
-  const enable = await post(app, '/api/auth/enable-mfa', { code: codeAt(secret, -1) }, token);
+  const enable = await post(
+    app,
+    '/api/auth/enable-mfa',
+    { password: PASSWORD, code: codeAt(secret, -1) },
+    token,
+  );
   assert.equal(enable.statusCode, 200, enable.body);
   await assertNowhereOnDisk(deps, needles, 'enabled');
 
@@ -116,12 +121,21 @@ test('TOTP secret in plaintext: a trace-level log holds neither the secret, nor 
   };
   await awayFromStepEdge();
   const bad = wrongCode(secret);
-  assert.equal((await post(app, '/api/auth/enable-mfa', { code: bad }, token)).statusCode, 400);
   assert.equal(
-    (await post(app, '/api/auth/enable-mfa', { code: 'x1y2z3' }, token)).statusCode,
+    (await post(app, '/api/auth/enable-mfa', { password: PASSWORD, code: bad }, token)).statusCode,
     400,
   );
-  const enable = await post(app, '/api/auth/enable-mfa', { code: codeAt(secret, -1) }, token);
+  assert.equal(
+    (await post(app, '/api/auth/enable-mfa', { password: PASSWORD, code: 'x1y2z3' }, token))
+      .statusCode,
+    400,
+  );
+  const enable = await post(
+    app,
+    '/api/auth/enable-mfa',
+    { password: PASSWORD, code: codeAt(secret, -1) },
+    token,
+  );
   const { recoveryCodes } = enable.json() as { recoveryCodes: string[] };
   const mfaToken = await challenge(app, email);
   assertRefused(await verify(app, mfaToken, { code: bad }));

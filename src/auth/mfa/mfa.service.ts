@@ -109,9 +109,18 @@ export class MfaService {
     };
   }
 
-  /** Confirms enrolment with a first code; returns the recovery codes, shown this once. */
-  async enable(userId: string, code: string, context: AuditContext): Promise<string[]> {
-    const user = await this.user(userId);
+  /** Confirms enrolment with the password and a first code; returns the recovery codes, shown this once. */
+  async enable(
+    userId: string,
+    password: string,
+    code: string,
+    context: AuditContext,
+  ): Promise<string[]> {
+    // The password too: a stolen access token alone must not be able to put
+    // an attacker's authenticator on the account and lock its owner out.
+    const check = await this.accounts.checkPassword(await this.user(userId), password, context);
+    if (!check.ok) throw unauthorized('The password or code is wrong');
+    const user = check.user;
     const dataKey = await this.dataKeys.forUser(userId);
     const state = this.state(user, dataKey);
     if (user.mfa_enabled === 1 || state.pending === null) {

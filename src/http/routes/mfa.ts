@@ -56,14 +56,16 @@ export function mfaRoutes(
       onRequest: app.requireUser,
       schema: {
         tags,
-        summary: 'Confirm enrolment with a code; returns ten single-use recovery codes, once',
-        body: Body({ code: TotpCode }),
+        summary:
+          'Confirm enrolment with the password and a code; returns ten single-use recovery codes, once',
+        body: Body({ password: Password, code: TotpCode }),
         response: { 200: RecoveryCodes, 400: Problem, 401: Problem, 409: Problem },
       },
     },
     async (request) => ({
       recoveryCodes: await mfa.enable(
         currentUser(request).id,
+        request.body.password,
         request.body.code,
         auditContext(request),
       ),
