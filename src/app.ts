@@ -125,6 +125,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   accountRoutes(app, deps, services, transport);
   journalRoutes(app, services, deps);
   if (config.benchBareRoute) benchRoutes(app);
+  await app.register(import('./http/routes/web.ts'), { root: config.webRoot });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

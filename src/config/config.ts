@@ -8,6 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { parseMasterKey, type MasterKeyProblem } from './secrets.ts';
 
@@ -60,6 +62,8 @@ export interface Config {
   readonly purgeBatchSize: number;
   /** Benchmarks only: serve the unauthenticated `/api/bench/*` routes (see bench/). */
   readonly benchBareRoute: boolean;
+  /** Absolute path of the built web client (index.html, assets/) served at `/`. */
+  readonly webRoot: string;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +90,12 @@ const LOG_LEVELS: readonly LogLevel[] = [
   'trace',
   'silent',
 ];
+/**
+ * `dist/web` of this install, where `npm run build:web` writes the web client.
+ * Two levels up from here both in src/config/ and, compiled, in dist/config/.
+ */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../dist/web', import.meta.url));
+
 const HOW_TO_MAKE_A_KEY = 'generate one with `openssl rand -hex 32` or `npx daybook init`';
 
 /** Reads `NAME`, or the file named by `NAME_FILE` (container secrets). */
@@ -298,6 +308,8 @@ export function loadConfig(env: Env = process.env): Config {
     databasePoolSize: read.integer('DATABASE_POOL_SIZE', 10, 1, 1000),
     purgeBatchSize: read.integer('PURGE_BATCH_SIZE', 500, 1, 100_000),
     benchBareRoute: read.boolean('BENCH_BARE_ROUTE', false),
+    // A relative path is taken from the working directory.
+    webRoot: resolve(read.string('WEB_ROOT', DEFAULT_WEB_ROOT)),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

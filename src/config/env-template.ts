@@ -106,6 +106,12 @@ JWT_SECRET=${jwt}
 # ACCESS_TOKEN_TTL_SECONDS=900
 # REFRESH_TOKEN_TTL_SECONDS=604800
 
+# --- Web client ---------------------------------------------------------------
+
+# The folder of the built web client served at / (npm run build:web writes it;
+# npm run setup runs that). Empty: dist/web of this install.
+# WEB_ROOT=
+
 # --- Benchmarks ---------------------------------------------------------------
 
 # Serve /api/bench/bare (a small JSON, no auth, no database) and
