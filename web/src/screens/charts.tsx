@@ -3,9 +3,9 @@ import { weekdayOf } from '../dates.ts';
 import type { Score } from '../types.ts';
 
 const ROW = 30;
-const LABEL = 150;
-const WIDTH = 560;
-const BAR = WIDTH - LABEL - 70;
+const LABEL = 130;
+const WIDTH = 480;
+const BAR = WIDTH - LABEL - 64;
 
 /** One bar per pillar: linked entries against the weekly target (the dashed line). */
 export function ScoreBars({ scores, caption }: { scores: Score[]; caption: string }) {
@@ -23,7 +23,7 @@ export function ScoreBars({ scores, caption }: { scores: Score[]; caption: strin
           return (
             <g key={s.pillarId}>
               <text x={LABEL - 8} y={y + 15} text-anchor="end" class="label">
-                {s.name.length > 20 ? `${s.name.slice(0, 19)}…` : s.name}
+                {s.name.length > 16 ? `${s.name.slice(0, 15)}…` : s.name}
               </text>
               <rect x={LABEL} y={y} width={BAR} height={20} class="track" rx={3} />
               <rect

@@ -75,8 +75,13 @@ export function DayScreen({ date, today }: { date: string; today: string }) {
         </div>
         {nav}
       </div>
-      <div class="day-grid">
+      <div class="day-layout">
         <div class="stack">
+          <MorningCard
+            date={date}
+            feels={feels}
+            done={habitList.items.filter((i) => i.done).map((i) => i.habit.id)}
+          />
           <EntryCard
             key={date}
             date={date}
@@ -86,11 +91,6 @@ export function DayScreen({ date, today }: { date: string; today: string }) {
           <EveningCard date={date} evening={feels.evening} />
         </div>
         <div class="stack">
-          <MorningCard
-            date={date}
-            feels={feels}
-            done={habitList.items.filter((i) => i.done).map((i) => i.habit.id)}
-          />
           <HabitsCard date={date} habits={habitList} onChange={setChecks} />
           {date === today && <MoodCard />}
         </div>
@@ -215,7 +215,7 @@ function MorningCard(props: { date: string; feels: FeelsDay; done: string[] }) {
           onValue={setAvoiding}
           error={save.fields.avoiding}
         />
-        <p class="muted small">The habits checked off below are saved with the pulse.</p>
+        <p class="muted small">The habits you have checked off are saved with the pulse.</p>
         <FormError error={save.error} />
         <Done message={save.done} />
         <Submit busy={save.busy}>Save pulse</Submit>
@@ -229,11 +229,20 @@ function HabitsCard(props: {
   habits: HabitsToday;
   onChange: (habits: HabitsToday) => void;
 }) {
+  // The box changes at once; the streaks follow when the server has answered.
   const toggle = useAction(async (id: string, on: boolean) => {
-    const path = `/api/habits/${id}/checks/${props.date}`;
-    if (on) await api.put(path);
-    else await api.del(path);
-    props.onChange(await api.get<HabitsToday>('/api/habits/today', { date: props.date }));
+    const { date, habits, onChange } = props;
+    onChange({
+      ...habits,
+      items: habits.items.map((i) => (i.habit.id === id ? { ...i, done: on } : i)),
+    });
+    const path = `/api/habits/${id}/checks/${date}`;
+    try {
+      if (on) await api.put(path);
+      else await api.del(path);
+    } finally {
+      onChange(await api.get<HabitsToday>('/api/habits/today', { date }));
+    }
   });
 
   return (

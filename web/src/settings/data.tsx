@@ -95,10 +95,21 @@ const MODES = [
   { value: 'merge', label: 'Merge: keep what is here, add the rest' },
 ] as const;
 
+const NOUNS: Record<keyof Counts, [string, string]> = {
+  entries: ['entry', 'entries'],
+  pillars: ['pillar', 'pillars'],
+  feels: ['check-in', 'check-ins'],
+  habits: ['habit', 'habits'],
+  habitChecks: ['habit check-off', 'habit check-offs'],
+  moods: ['mood', 'moods'],
+  moodLogs: ['logged mood', 'logged moods'],
+  weeklyRecaps: ['weekly recap', 'weekly recaps'],
+};
+
 function describe(counts: Counts): string {
-  const parts = Object.entries(counts)
-    .filter(([, n]) => n > 0)
-    .map(([k, n]) => `${n} ${k.replace(/([A-Z])/g, ' $1').toLowerCase()}`);
+  const parts = (Object.keys(NOUNS) as (keyof Counts)[])
+    .filter((k) => counts[k] > 0)
+    .map((k) => `${counts[k]} ${NOUNS[k][counts[k] === 1 ? 0 : 1]}`);
   return parts.length ? parts.join(', ') : 'nothing';
 }
 

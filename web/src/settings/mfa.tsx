@@ -65,10 +65,12 @@ export function TwoFactor() {
 
 function Enrol({ onEnabled }: { onEnabled: (codes: string[]) => Promise<void> }) {
   const [setup, setSetup] = useState<Setup>();
+  const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const begin = useAction(async () => setSetup(await api.post<Setup>('/api/auth/mfa/setup')));
   const enable = useAction(async () => {
     const { recoveryCodes } = await api.post<{ recoveryCodes: string[] }>('/api/auth/enable-mfa', {
+      password,
       code: code.trim(),
     });
     await onEnabled(recoveryCodes);
@@ -108,13 +110,17 @@ function Enrol({ onEnabled }: { onEnabled: (codes: string[]) => Promise<void> })
           <li>
             Or type this key in by hand: <code class="secret">{setup.secret}</code>
           </li>
-          <li>Enter the six-digit code the app shows.</li>
+          <li>Enter the six-digit code the app shows, and your password.</li>
         </ol>
-        <Form
-          onSubmit={() => enable.run()}
-          label="Confirm two-factor authentication"
-          class="inline"
-        >
+        <Form onSubmit={() => enable.run()} label="Confirm two-factor authentication">
+          <TextField
+            label="Password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onValue={setPassword}
+            error={enable.fields.password}
+          />
           <TextField
             label="Six-digit code"
             inputMode="numeric"
@@ -124,9 +130,9 @@ function Enrol({ onEnabled }: { onEnabled: (codes: string[]) => Promise<void> })
             onValue={setCode}
             error={enable.fields.code}
           />
+          <FormError error={enable.error} />
           <Submit busy={enable.busy}>Turn on</Submit>
         </Form>
-        <FormError error={enable.error} />
       </div>
     </div>
   );
