@@ -11,9 +11,9 @@ import { test, type TestContext } from 'node:test';
 
 import type { LightMyRequestResponse } from 'fastify';
 
+import { codeAt, enrolledUser } from '../auth/mfa-support.ts';
 import {
   ACCESS,
-  bearerLogin,
   cookieLogin,
   cookieLoginRequest,
   CSRF,
@@ -27,7 +27,6 @@ import {
 } from '../browser-security.ts';
 import { makeApp, tempDir, testEnv } from '../helpers.ts';
 import { cleanEnv, freePort, SERVER, start, TSX, waitForHttp } from '../process.ts';
-import { totpAt } from '../totp-reference.ts';
 
 function cookie(res: LightMyRequestResponse, name: string): SetCookie {
   const found = res.cookies.find((c) => c.name === name);
@@ -104,22 +103,7 @@ test('cookie refresh rotates both cookies and the body has no token', async (t) 
 
 test('verify-mfa with cookie transport puts the tokens in __Host- cookies, not in the body', async (t) => {
   const { app } = await makeApp(t);
-  await signup(app, 'mfa@example.test');
-  const { accessToken } = await bearerLogin(app, 'mfa@example.test');
-  const authorization = `Bearer ${accessToken}`;
-  const setup = await app.inject({
-    method: 'POST',
-    url: '/api/auth/mfa/setup',
-    headers: { authorization },
-  });
-  const { secret } = setup.json<{ secret: string }>();
-  const now = Math.floor(Date.now() / 1000);
-  await app.inject({
-    method: 'POST',
-    url: '/api/auth/enable-mfa',
-    headers: { authorization },
-    payload: { code: totpAt(secret, now - 30) },
-  });
+  const { secret } = await enrolledUser(app, 'mfa@example.test');
 
   const challenge = await cookieLoginRequest(app, 'mfa@example.test');
   assert.equal(challenge.json().mfaRequired, true, challenge.body);
@@ -130,7 +114,7 @@ test('verify-mfa with cookie transport puts the tokens in __Host- cookies, not i
     headers: { origin: ORIGIN },
     payload: {
       mfaToken: challenge.json().mfaToken,
-      code: totpAt(secret, now),
+      code: codeAt(secret),
       transport: 'cookie',
     },
   });

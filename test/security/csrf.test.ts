@@ -18,6 +18,7 @@ import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import type { App } from '../../src/http/types.ts';
 import { closeDeps, openDeps } from '../../src/server.ts';
+import { codeAt, enrolledUser } from '../auth/mfa-support.ts';
 import {
   ACCESS,
   assertForbidden,
@@ -35,8 +36,7 @@ import {
   REFRESH,
   signup,
 } from '../browser-security.ts';
-import { tempDir, testEnv } from '../helpers.ts';
-import { totpAt } from '../totp-reference.ts';
+import { createTestDatabases, tempDir, testEnv } from '../helpers.ts';
 
 interface Watched {
   readonly app: App;
@@ -47,7 +47,8 @@ interface Watched {
 /** The real app, plus a hook that records every request reaching the handler stage. */
 async function watchedApp(t: TestContext, extra: Record<string, string> = {}): Promise<Watched> {
   const dir = tempDir();
-  const deps = await openDeps(loadConfig(testEnv(dir, extra)));
+  const databases = await createTestDatabases(dir);
+  const deps = await openDeps(loadConfig(testEnv(dir, { ...databases.urls, ...extra })));
   const app = await buildApp(deps, { logger: false });
   const reached: string[] = [];
   app.addHook('preHandler', async (request) => {
@@ -57,6 +58,7 @@ async function watchedApp(t: TestContext, extra: Record<string, string> = {}): P
   t.after(async () => {
     await app.close();
     await closeDeps(deps);
+    await databases.drop();
     rmSync(dir, { recursive: true, force: true });
   });
   return { app, reached };
@@ -383,24 +385,8 @@ test('CSRF: cookie-transport login from a foreign Origin, Origin: null or no Ori
 
 test('CSRF: cookie-transport verify-mfa from a foreign Origin is refused and leaves the challenge and code unused', async (t) => {
   const { app } = await watchedApp(t);
-  await signup(app, 'mfa@example.test');
-  const { accessToken } = await bearerLogin(app, 'mfa@example.test');
-  const authorization = `Bearer ${accessToken}`;
-  const setup = await app.inject({
-    method: 'POST',
-    url: '/api/auth/mfa/setup',
-    headers: { authorization },
-  });
-  const { secret } = setup.json<{ secret: string }>();
-  const now = Math.floor(Date.now() / 1000);
-  // Enrol with the previous step's code, so the current one is still unused.
-  const enable = await app.inject({
-    method: 'POST',
-    url: '/api/auth/enable-mfa',
-    headers: { authorization },
-    payload: { code: totpAt(secret, now - 30) },
-  });
-  assert.equal(enable.statusCode, 200, enable.body);
+  // Enrolled with the previous step's code, so the current one is still unused.
+  const { secret } = await enrolledUser(app, 'mfa@example.test');
 
   const challenge = await cookieLoginRequest(app, 'mfa@example.test');
   const { mfaToken } = challenge.json<{ mfaToken: string }>();
@@ -410,7 +396,7 @@ test('CSRF: cookie-transport verify-mfa from a foreign Origin is refused and lea
       method: 'POST',
       url: '/api/auth/verify-mfa',
       headers: { origin },
-      payload: { mfaToken, code: totpAt(secret, now), transport: 'cookie' },
+      payload: { mfaToken, code: codeAt(secret), transport: 'cookie' },
     });
 
   assertForbidden(await verify(FOREIGN_ORIGIN), 'verify-mfa from a foreign Origin');
