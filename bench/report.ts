@@ -11,6 +11,13 @@ export interface ScenarioResult {
   readonly maxMs: number;
   /** rps / bare rps of the same round (undefined when bare was not run). */
   readonly ratioToBare: number | undefined;
+  /** Server CPU (all threads) per request, microseconds; only for a load run alone. */
+  readonly cpuUsPerRequest: number | undefined;
+  /**
+   * Bare's CPU per request / this one's: the throughput ratio the server
+   * would reach if it had the machine to itself (robust on a busy machine).
+   */
+  readonly cpuRatioToBare: number | undefined;
   readonly badStatus: number;
   readonly errors: number;
   /** Server CPU over the run, as a share of all cores. */
@@ -19,6 +26,7 @@ export interface ScenarioResult {
   readonly loopDelayP99Ms: number | undefined;
   readonly loopDelayMaxMs: number | undefined;
   readonly rssAfterMiB: number | undefined;
+  readonly heapUsedMiB: number | undefined;
   /** A scenario-specific remark (share of the argon2 limit, share of solo reads). */
   readonly note?: string;
 }
@@ -82,6 +90,8 @@ const COLUMNS = [
   'p50 ms',
   'p99 ms',
   'of bare',
+  'CPU µs/req',
+  'of bare by CPU',
   'failed',
   'server CPU',
   'loadgen CPU',
@@ -97,6 +107,8 @@ function row(r: ScenarioResult): string[] {
     num(r.p50Ms, 2),
     num(r.p99Ms, 2),
     pct(r.ratioToBare),
+    r.cpuUsPerRequest === undefined ? 'n/a' : r.cpuUsPerRequest.toFixed(0),
+    pct(r.cpuRatioToBare),
     String(r.badStatus + r.errors),
     pct(r.serverCpuShare),
     pct(r.loadgenCpuShare),
