@@ -13,6 +13,7 @@ import { TwoFactor } from './mfa.tsx';
 import { Activity, Sessions } from './sessions.tsx';
 
 export function SettingsScreen() {
+  const { profile } = useUser();
   return (
     <>
       <h1>Settings</h1>
@@ -22,7 +23,8 @@ export function SettingsScreen() {
       </div>
       <TwoFactor />
       <Sessions />
-      <Activity />
+      {/* Read again after a change of the second factor, which it records. */}
+      <Activity key={String(profile.mfaEnabled)} />
       <div class="day-grid">
         <ExportData />
         <ImportData />
