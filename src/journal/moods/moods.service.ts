@@ -147,6 +147,11 @@ export class MoodService {
     const created = now();
     const at = input.at === undefined ? created : new Date(input.at).toISOString();
     const note = input.note ?? null;
+    // NOTE: `mood_id` is a plain column, and system mood ids are public, so a
+    // stolen vault shows which system mood was logged when (not the note).
+    // Lifting it: move moodId into the sealed payload (a migration re-sealing
+    // old rows) and check "mood in use" by opening the log. Meanwhile only the
+    // system mood's name leaks; the notes and own moods' names stay sealed.
     await repo.insertLog(this.ctx.db, {
       id,
       user_id: userId,
