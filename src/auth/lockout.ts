@@ -82,6 +82,38 @@ export async function takeAttempt(
   return { allowed: true, locks: row.failed_attempts === 0 && row.locked_until === lockUntil };
 }
 
+/**
+ * Gives back an attempt `takeAttempt` counted (with the same `now`) whose
+ * secret proved right while the login is not yet complete (a second factor
+ * follows): the count goes down by one, and a lock this very attempt set is
+ * lifted with the count left one short of the threshold, as it was before.
+ */
+export async function refundAttempt(
+  db: Kysely<PlatformDatabase>,
+  userId: string,
+  settings: LockoutSettings,
+  attempt: { readonly locks: boolean },
+  now: Date,
+): Promise<void> {
+  if (attempt.locks) {
+    const lockUntil = new Date(now.getTime() + settings.durationMs).toISOString();
+    await db
+      .updateTable('users')
+      .set({ failed_attempts: settings.threshold - 1, locked_until: null })
+      .where('id', '=', userId)
+      .where('locked_until', '=', lockUntil)
+      .execute();
+    return;
+  }
+  await db
+    .updateTable('users')
+    .set({
+      failed_attempts: sql<number>`case when failed_attempts > 0 then failed_attempts - 1 else 0 end`,
+    })
+    .where('id', '=', userId)
+    .execute();
+}
+
 export async function resetFailures(db: Kysely<PlatformDatabase>, userId: string): Promise<void> {
   await db
     .updateTable('users')

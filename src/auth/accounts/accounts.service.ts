@@ -17,7 +17,7 @@ import { openJson, seal, sealedAd, sealJson, open } from '../../crypto/sealed.ts
 import type { PlatformDatabase } from '../../db/types.ts';
 import { badRequest, unauthorized } from '../../errors.ts';
 import { recordEvent, type AuditContext } from '../audit/audit.repository.ts';
-import { isLocked, recordFailure, resetFailures, type LockoutSettings } from '../lockout.ts';
+import { refundAttempt, resetFailures, takeAttempt, type LockoutSettings } from '../lockout.ts';
 import type { PasswordHasher } from '../passwords/hasher.ts';
 import { checkPassword } from '../passwords/password-policy.ts';
 import type { SessionService } from '../sessions/sessions.service.ts';
@@ -101,6 +101,13 @@ export class AccountService {
   /**
    * Checks a password for an account, counting a wrong one toward the lockout.
    * A locked account fails even with the right password. Always one verify.
+   *
+   * The attempt is counted BEFORE the verify, in the UPDATE that refuses a
+   * locked account (`takeAttempt`), and given back when the password is right.
+   * Guesses sent together, even to several instances, are thus counted in one
+   * order by the database, and at most `threshold` of them are ever checked:
+   * re-reading the lock after the verify is not enough on PostgreSQL, where a
+   * guess's count may land after a later guess has already been checked.
    */
   async checkPassword(
     user: users.UserRow | undefined,
@@ -111,18 +118,26 @@ export class AccountService {
       await this.hasher.verifyDummy(password);
       return { ok: false };
     }
-    const matches = await this.hasher.verify(user.password_hash, password);
-    // The row was read before the verify, which may have waited in the hash
-    // queue behind other guesses: read the lock again, or guesses sent
-    // together would all be judged against the row as it was before them.
-    const current = await users.findUserById(this.db, user.id);
-    if (!current || isLocked(current)) return { ok: false };
+    const now = new Date();
+    const attempt = await takeAttempt(this.db, user.id, this.lockout, now);
+    let matches: boolean;
+    try {
+      // Verified even when locked, so a locked account answers in the same time.
+      matches = await this.hasher.verify(user.password_hash, password);
+    } catch (err) {
+      // Never checked (the hash queue was full: 503): the attempt does not count.
+      if (attempt.allowed) await refundAttempt(this.db, user.id, this.lockout, attempt, now);
+      throw err;
+    }
+    if (!attempt.allowed) return { ok: false };
     if (!matches) {
-      const locked = await recordFailure(this.db, user.id, this.lockout);
       await recordEvent(this.db, user.id, 'login_failure', context);
-      if (locked) await recordEvent(this.db, user.id, 'lockout', context);
+      if (attempt.locks) await recordEvent(this.db, user.id, 'lockout', context);
       return { ok: false };
     }
+    await refundAttempt(this.db, user.id, this.lockout, attempt, now);
+    const current = await users.findUserById(this.db, user.id);
+    if (!current) return { ok: false };
     if (this.hasher.needsRehash(user.password_hash)) {
       await users.updatePasswordHash(this.db, user.id, await this.hasher.hash(password));
     }
