@@ -63,10 +63,11 @@ export function testEnv(dir: string, extra: Record<string, string> = {}): Record
   };
 }
 
-export interface TestDatabases {
+/** A type alias rather than an interface, so it spreads into a `Record<string, string>`. */
+export type TestDatabases = {
   readonly PLATFORM_DATABASE_URL: string;
   readonly VAULT_DATABASE_URL: string;
-}
+};
 
 let admin: pg.Pool | undefined;
 

@@ -1,24 +1,14 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-
-import SqliteDatabase from 'better-sqlite3';
 
 import { unwrapDataKey } from '../../src/crypto/data-key.ts';
 import { KeyRing } from '../../src/crypto/keyring.ts';
 import { openJson, sealedAd } from '../../src/crypto/sealed.ts';
+import { bytesAtRest } from '../at-rest.ts';
 import { PASSWORD, signIn } from '../journal/helpers.ts';
 import { makeApp } from '../helpers.ts';
 
 const SECRET_TEXT = 'the letter I never sent to my brother';
-
-/** Reads a SQLite file and its WAL as one byte string, for scanning. */
-function fileBytes(file: string): Buffer {
-  const parts = [readFileSync(file)];
-  if (existsSync(`${file}-wal`)) parts.push(readFileSync(`${file}-wal`));
-  return Buffer.concat(parts);
-}
 
 test('deleting the account needs the password and changes nothing when it is wrong', async (t) => {
   const { app } = await makeApp(t);
@@ -31,11 +21,7 @@ test('deleting the account needs the password and changes nothing when it is wro
 });
 
 test('a deleted account is crypto-shredded: with the master key and the live databases nothing it wrote opens', async (t) => {
-  const { app, deps, dir } = await makeApp(t);
-  if (deps.platform.file === undefined || deps.vault.file === undefined) {
-    t.skip('reads SQLite files');
-    return;
-  }
+  const { app, deps } = await makeApp(t);
   const alice = await signIn(app, 'alice@example.test');
   const bob = await signIn(app, 'bob@example.test');
   const created = await alice.call('POST', '/api/entries', {
@@ -46,18 +32,18 @@ test('a deleted account is crypto-shredded: with the master key and the live dat
   await bob.call('POST', '/api/entries', { date: '2026-12-01', content: 'bob stays' });
   const aliceId = (await alice.call('GET', '/api/auth/profile')).json().id as string;
 
-  // What an attacker kept from before the deletion: the wrapped key's bytes.
-  deps.platform.checkpoint();
-  const before = new SqliteDatabase(deps.platform.file, { readonly: true });
-  const wrapped = before
-    .prepare('select key_id, wrapped_key from user_keys where user_id = ?')
-    .get(aliceId) as {
-    key_id: string;
-    wrapped_key: Buffer;
-  };
-  before.close();
-  deps.vault.checkpoint();
-  copyFileSync(deps.vault.file, join(dir, 'vault-copy.db'));
+  // What an attacker kept from before the deletion: the wrapped key's bytes, and a
+  // copy (a backup) of Alice's ciphertext in the vault.
+  const wrapped = await deps.platform.db
+    .selectFrom('user_keys')
+    .select(['key_id', 'wrapped_key'])
+    .where('user_id', '=', aliceId)
+    .executeTakeFirstOrThrow();
+  const row = await deps.vault.db
+    .selectFrom('entries')
+    .select(['id', 'payload'])
+    .where('user_id', '=', aliceId)
+    .executeTakeFirst();
 
   const deleted = await alice.call('DELETE', '/api/account', { password: PASSWORD });
   assert.equal(deleted.statusCode, 204, deleted.body);
@@ -69,23 +55,20 @@ test('a deleted account is crypto-shredded: with the master key and the live dat
   });
   assert.equal(relogin.statusCode, 401);
 
-  // The live platform database holds no copy of the wrapped key, not even in free pages or the WAL.
-  const platformBytes = fileBytes(deps.platform.file);
-  assert.equal(platformBytes.indexOf(wrapped.wrapped_key), -1, 'wrapped data key still on disk');
+  // The live platform database holds no copy of the wrapped key: on SQLite not even in
+  // free pages or the WAL; on PostgreSQL in no column of any table.
+  const platformBytes = await bytesAtRest(deps.platform);
+  assert.equal(platformBytes.indexOf(wrapped.wrapped_key), -1, 'wrapped data key still stored');
 
   // With the master key and everything live, the old ciphertext cannot be opened: no key is left.
   const ring = new KeyRing(deps.config.masterKeys);
-  const live = new SqliteDatabase(deps.platform.file, { readonly: true });
-  const keyRow = live.prepare('select * from user_keys where user_id = ?').get(aliceId);
-  live.close();
+  const keyRow = await deps.platform.db
+    .selectFrom('user_keys')
+    .selectAll()
+    .where('user_id', '=', aliceId)
+    .executeTakeFirst();
   assert.equal(keyRow, undefined);
-  // The copied vault still has Alice's ciphertext; it is unreadable without the destroyed key.
-  const copy = new SqliteDatabase(join(dir, 'vault-copy.db'), { readonly: true });
-  const row = copy.prepare('select id, payload from entries where user_id = ?').get(aliceId) as {
-    id: string;
-    payload: Buffer;
-  };
-  copy.close();
+  // The copy still has Alice's ciphertext; it is unreadable without the destroyed key.
   assert.ok(row, 'the copy kept the ciphertext');
   assert.ok(!row.payload.toString('latin1').includes(SECRET_TEXT));
   // Control: the key from before the deletion did open it, so the test can tell the difference.

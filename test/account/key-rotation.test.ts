@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { closeDeps, openDeps } from '../../src/server.ts';
-import { tempDir, testEnv } from '../helpers.ts';
+import { tempDir, testDatabases, testEnv } from '../helpers.ts';
 import { PASSWORD, signIn } from '../journal/helpers.ts';
 import { BIN, cleanEnv, run, start } from '../process.ts';
 
@@ -56,7 +56,7 @@ test('master key rotation survives a kill half-way, keeps serving, and the old k
   }
   const dir = tempDir();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const oldEnv = testEnv(dir);
+  const oldEnv = testEnv(dir, await testDatabases(t, dir));
   await withApp(oldEnv, async (app) => {
     for (let i = 0; i < USERS; i += 1) {
       const user = await signIn(app, email(i));

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 
-import SqliteDatabase from 'better-sqlite3';
-
-import { tempDir, testEnv } from '../helpers.ts';
+import { connect } from '../../src/db/connect.ts';
+import type { PlatformDatabase, VaultDatabase } from '../../src/db/types.ts';
+import { tempDir, testDatabases, testEnv } from '../helpers.ts';
 import { startServer } from '../process-helpers.ts';
 
 const PASSWORD = 'violet sunrise 4821';
@@ -26,13 +25,9 @@ async function call(url: string, method: string, path: string, body?: unknown, t
 }
 
 test('a purge killed half-way leaves no key behind and the next start finishes it', async (t) => {
-  if (process.env.TEST_PLATFORM_DATABASE_URL) {
-    t.skip('seeds SQLite files directly');
-    return;
-  }
   const dir = tempDir();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const env = testEnv(dir, { PURGE_BATCH_SIZE: '1' });
+  const env = testEnv(dir, { ...(await testDatabases(t, dir)), PURGE_BATCH_SIZE: '1' });
   const server = await startServer(env);
   t.after(() => server.stop('SIGKILL'));
 
@@ -48,51 +43,84 @@ test('a purge killed half-way leaves no key behind and the next start finishes i
   const userId = (await call(server.url, 'GET', '/api/auth/profile', undefined, token)).json
     .id as string;
 
-  // Many rows, so that a purge one row per batch is still running when killed.
-  const vaultFile = join(dir, 'vault.db');
-  const vault = new SqliteDatabase(vaultFile);
-  vault.pragma('busy_timeout = 5000');
-  const insert = vault.prepare(
-    "insert into mood_logs (id, user_id, payload, created_at, updated_at, mood_id, logged_at) values (?, ?, ?, 'x', 'x', 'm', 'x')",
-  );
-  vault.transaction(() => {
-    for (let i = 0; i < 20_000; i += 1) insert.run(randomUUID(), userId, randomBytes(64));
-  })();
-  vault.close();
+  // Many rows, so that a purge one row per batch is still running when killed. The
+  // test's own connections, beside the server's, on SQLite files or PostgreSQL alike.
+  const vault = connect<VaultDatabase>(env.VAULT_DATABASE_URL!);
+  const platform = connect<PlatformDatabase>(env.PLATFORM_DATABASE_URL!);
+  t.after(async () => {
+    await vault.db.destroy();
+    await platform.db.destroy();
+  });
+  const row = () => ({
+    id: randomUUID(),
+    user_id: userId,
+    payload: randomBytes(64),
+    created_at: 'x',
+    updated_at: 'x',
+    mood_id: 'm',
+    logged_at: 'x',
+  });
+  // PostgreSQL deletes a row per round trip, far slower than SQLite: fewer rows still take
+  // long enough to be interrupted, and the next start can finish them in time.
+  const thousands = vault.dialect === 'postgres' ? 4 : 20;
+  await vault.db.transaction().execute(async (trx) => {
+    for (let i = 0; i < thousands; i += 1) {
+      await trx
+        .insertInto('mood_logs')
+        .values(Array.from({ length: 1000 }, row))
+        .execute();
+    }
+  });
 
   const deleted = await call(server.url, 'DELETE', '/api/account', { password: PASSWORD }, token);
   assert.equal(deleted.status, 204);
   await server.stop('SIGKILL');
 
-  const count = (file: string, sql: string) => {
-    const db = new SqliteDatabase(file, { readonly: true });
-    try {
-      return (db.prepare(sql).get(userId) as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  };
-  const platformFile = join(dir, 'platform.db');
-  assert.equal(count(platformFile, 'select count(*) n from user_keys where user_id = ?'), 0);
-  assert.equal(count(platformFile, 'select count(*) n from pending_purges where user_id = ?'), 1);
-  const left = count(vaultFile, 'select count(*) n from mood_logs where user_id = ?');
+  // count(*) is a number on SQLite and a bigint string on PostgreSQL.
+  const keys = async () =>
+    Number(
+      (
+        await platform.db
+          .selectFrom('user_keys')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('user_id', '=', userId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const pending = async () =>
+    Number(
+      (
+        await platform.db
+          .selectFrom('pending_purges')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('user_id', '=', userId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const logs = async () =>
+    Number(
+      (
+        await vault.db
+          .selectFrom('mood_logs')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('user_id', '=', userId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  assert.equal(await keys(), 0);
+  assert.equal(await pending(), 1);
+  const left = await logs();
   assert.ok(left > 0, 'the purge was not interrupted; the test proved nothing');
 
   const again = await startServer(env);
   t.after(() => again.stop('SIGKILL'));
   let remaining = left;
-  for (let i = 0; i < 300 && remaining > 0; i += 1) {
+  for (let i = 0; i < 600 && remaining > 0; i += 1) {
     await sleep(100);
-    remaining = count(vaultFile, 'select count(*) n from mood_logs where user_id = ?');
+    remaining = await logs();
   }
   assert.equal(remaining, 0, 'the next start did not finish the purge');
-  for (
-    let i = 0;
-    i < 50 && count(platformFile, 'select count(*) n from pending_purges where user_id = ?') > 0;
-    i += 1
-  ) {
-    await sleep(100);
-  }
-  assert.equal(count(platformFile, 'select count(*) n from pending_purges where user_id = ?'), 0);
+  for (let i = 0; i < 50 && (await pending()) > 0; i += 1) await sleep(100);
+  assert.equal(await pending(), 0);
   await again.stop();
 });

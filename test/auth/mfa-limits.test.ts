@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import SqliteDatabase from 'better-sqlite3';
 import type { LightMyRequestResponse } from 'fastify';
 
+import { connect } from '../../src/db/connect.ts';
+import type { PlatformDatabase } from '../../src/db/types.ts';
 import { makeApp } from '../helpers.ts';
 import {
   assertRefused,
@@ -137,13 +138,15 @@ test('the lockout is durable: the count lives in the users table and survives a 
   for (let i = 0; i < 4; i++) assertRefused(await verify(first.app, mfaToken, { code: wrong }));
 
   // Another connection sees the count: it was committed, not held in a transaction or in memory.
-  if (first.deps.platform.file !== undefined) {
-    const outside = new SqliteDatabase(first.deps.platform.file, { readonly: true });
-    const row = outside.prepare('select failed_attempts from users').get() as {
-      failed_attempts: number;
-    };
-    outside.close();
+  const outside = connect<PlatformDatabase>(first.config.platformDatabaseUrl);
+  try {
+    const row = await outside.db
+      .selectFrom('users')
+      .select('failed_attempts')
+      .executeTakeFirstOrThrow();
     assert.equal(row.failed_attempts, 4);
+  } finally {
+    await outside.db.destroy();
   }
   await l.close(first);
 

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 
 import { loadConfig } from '../../src/config/config.ts';
 import { closeDeps, openDeps } from '../../src/server.ts';
-import { tempDir, testEnv } from '../helpers.ts';
+import { tempDir, testDatabases, testEnv } from '../helpers.ts';
 import { rawRequest, startServer, type StartedServer } from '../process-helpers.ts';
 
 interface Tokens {
@@ -40,7 +40,7 @@ async function call(
 test('the real server process signs up, logs in, refreshes, detects reuse, logs out and stops cleanly on SIGTERM', async (t) => {
   const dir = tempDir();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const env = testEnv(dir);
+  const env = testEnv(dir, await testDatabases(t, dir));
   const server = await startServer(env);
   t.after(() => server.stop('SIGKILL'));
   const email = 'process@example.test';
@@ -132,7 +132,9 @@ test('the real server process signs up, logs in, refreshes, detects reuse, logs 
 test('over real HTTP, no raw spelling of the login path skips its rate limit', async (t) => {
   const dir = tempDir();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const server = await startServer(testEnv(dir, { RATE_LIMIT_LOGIN_MAX: '5' }));
+  const server = await startServer(
+    testEnv(dir, { ...(await testDatabases(t, dir)), RATE_LIMIT_LOGIN_MAX: '5' }),
+  );
   t.after(() => server.stop('SIGKILL'));
   const body = { email: 'someone@example.test', password: 'a wrong password guess' };
   for (let i = 0; i < 5; i += 1) {

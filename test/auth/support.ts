@@ -13,7 +13,7 @@ import { loadConfig, type Config } from '../../src/config/config.ts';
 import type { AppDeps } from '../../src/context.ts';
 import type { App } from '../../src/http/types.ts';
 import { closeDeps, openDeps } from '../../src/server.ts';
-import { tempDir, testEnv } from '../helpers.ts';
+import { tempDir, testDatabases, testEnv, type TestDatabases } from '../helpers.ts';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -44,11 +44,14 @@ export function lab(t: TestContext, extra: Record<string, string> = {}): Lab {
     for (const o of opened.reverse()) await o.close();
     rmSync(dir, { recursive: true, force: true });
   });
+  // On PostgreSQL, made at the first open, so they are dropped after the apps close.
+  let databases: Promise<TestDatabases> | undefined;
   return {
     dir,
     env,
     async open(overrides = {}, options = { logger: false }) {
-      const config = loadConfig({ ...env, ...overrides });
+      databases ??= testDatabases(t, dir);
+      const config = loadConfig({ ...env, ...(await databases), ...overrides });
       const deps = await openDeps(config);
       const app = await buildApp(deps, options);
       await app.ready();

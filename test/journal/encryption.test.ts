@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { test } from 'node:test';
 
-import SqliteDatabase from 'better-sqlite3';
+import { sql } from 'kysely';
 
 import { DataKeys } from '../../src/auth/accounts/data-keys.ts';
 import { sealedAd, sealJson } from '../../src/crypto/sealed.ts';
+import { bytesAtRest } from '../at-rest.ts';
 import { assertProblem, ok, twoUsers, type User } from './helpers.ts';
-
-/** Every byte of a SQLite database: the main file, its WAL and shared memory. */
-function databaseBytes(file: string): Buffer {
-  const dir = dirname(file);
-  const name = basename(file);
-  return Buffer.concat(
-    readdirSync(dir)
-      .filter((f) => f.startsWith(name))
-      .map((f) => readFileSync(join(dir, f))),
-  );
-}
 
 async function userId(user: User): Promise<string> {
   return ok(await user.call('GET', '/api/auth/profile')).id;
@@ -90,12 +78,11 @@ test('the vault database holds none of the plaintext written through the API', a
     secrets.entryContent,
   );
 
-  // ...but no file of either database holds any of it.
-  const file = deps.vault.file;
-  assert.ok(file, 'the tests run on SQLite files');
-  const vault = databaseBytes(file);
+  // ...but neither database holds any of it: on SQLite no byte of the files,
+  // on PostgreSQL no value of any column of any table.
+  const vault = await bytesAtRest(deps.vault);
   assert.ok(vault.length > 0);
-  const platform = databaseBytes(deps.platform.file ?? '');
+  const platform = await bytesAtRest(deps.platform);
   for (const [field, secret] of Object.entries(secrets)) {
     for (const encoding of ['utf8', 'utf16le'] as const) {
       assert.equal(vault.indexOf(Buffer.from(secret, encoding)), -1, `${field} in the vault`);
@@ -104,8 +91,6 @@ test('the vault database holds none of the plaintext written through the API', a
   }
 
   // Every payload is a sealed value (version 1, IV, ciphertext, tag) padded to a size bucket.
-  const db = new SqliteDatabase(file, { readonly: true });
-  t.after(() => db.close());
   for (const table of [
     'entries',
     'pillars',
@@ -115,7 +100,9 @@ test('the vault database holds none of the plaintext written through the API', a
     'mood_logs',
     'weekly_recaps',
   ]) {
-    const rows = db.prepare(`SELECT payload FROM ${table}`).all() as { payload: Buffer }[];
+    const { rows } = await sql<{
+      payload: Buffer;
+    }>`SELECT payload FROM ${sql.table(table)}`.execute(deps.vault.db);
     assert.ok(rows.length > 0, table);
     for (const { payload } of rows) {
       assert.equal(payload[0], 1, table);
@@ -135,22 +122,30 @@ test('a payload copied into another row is refused with a 500 that shows nothing
   );
   ok(await bob.call('POST', '/api/entries', { date: '2026-12-05', content: "Bob's day" }), 201);
 
-  const db = new SqliteDatabase(deps.vault.file ?? '');
-  t.after(() => db.close());
-  const payloadOf = (date: string, user: string) =>
+  const db = deps.vault.db;
+  const payloadOf = async (date: string, user: string) =>
     (
-      db
-        .prepare('SELECT payload FROM entries WHERE entry_date = ? AND user_id = ?')
-        .get(date, user) as { payload: Buffer }
+      await db
+        .selectFrom('entries')
+        .select('payload')
+        .where('entry_date', '=', date)
+        .where('user_id', '=', user)
+        .executeTakeFirstOrThrow()
     ).payload;
-  const copy = db.prepare('UPDATE entries SET payload = ? WHERE entry_date = ? AND user_id = ?');
+  const copy = (payload: Buffer, date: string, user: string) =>
+    db
+      .updateTable('entries')
+      .set({ payload })
+      .where('entry_date', '=', date)
+      .where('user_id', '=', user)
+      .execute();
   const aliceId = await userId(alice);
   const bobId = await userId(bob);
 
   // Into Bob's row: under Bob's key and Bob's row id, Alice's ciphertext does not open.
-  copy.run(payloadOf('2026-12-01', aliceId), '2026-12-05', bobId);
+  await copy(await payloadOf('2026-12-01', aliceId), '2026-12-05', bobId);
   // Into Alice's other row: same key, but the associated data names another row.
-  copy.run(payloadOf('2026-12-01', aliceId), '2026-12-02', aliceId);
+  await copy(await payloadOf('2026-12-01', aliceId), '2026-12-02', aliceId);
 
   for (const res of [
     await bob.call('GET', '/api/entries/2026-12-05'),
@@ -176,21 +171,21 @@ test('a payload that opens but has the wrong shape is refused with a 500, never 
   const pillar = ok(await alice.call('POST', '/api/pillars', { name: 'Health' }), 201);
   const aliceId = await userId(alice);
   const key = await new DataKeys(deps.platform.db, deps.keyRing).forUser(aliceId);
-  const db = new SqliteDatabase(deps.vault.file ?? '');
-  t.after(() => db.close());
+  const db = deps.vault.db;
   const forged = sealJson(
     key,
     { name: 42, leaked: 'not a pillar' },
     sealedAd('pillars', 'payload', pillar.id, aliceId),
   );
-  db.prepare('UPDATE pillars SET payload = ? WHERE id = ?').run(forged, pillar.id);
+  await db.updateTable('pillars').set({ payload: forged }).where('id', '=', pillar.id).execute();
   const res = await alice.call('GET', `/api/pillars/${pillar.id}`);
   assertProblem(res, 500);
   assert.ok(!res.body.includes('not a pillar'));
-  db.prepare('UPDATE pillars SET payload = ? WHERE id = ?').run(
-    Buffer.from('plain text'),
-    pillar.id,
-  );
+  await db
+    .updateTable('pillars')
+    .set({ payload: Buffer.from('plain text') })
+    .where('id', '=', pillar.id)
+    .execute();
   assertProblem(await alice.call('GET', '/api/pillars'), 500);
   assertProblem(await alice.call('GET', '/api/pillars/scores?week=2026-W49'), 500);
 });
