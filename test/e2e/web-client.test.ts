@@ -19,7 +19,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -455,6 +463,23 @@ test('the web client in Chromium: from sign-up to deleting the account', async (
   await t.test('export everything as a download, and import it back', async () => {
     await nav('Settings').click();
     const exporting = form('Export');
+    // A wrong password is refused with a 401 that does not end the session.
+    await exporting.getByLabel('Password').fill('not the password at all');
+    await exporting
+      .getByLabel('Authenticator code or recovery code')
+      .fill(await authenticator!.code());
+    expecting = 401;
+    try {
+      await exporting.getByRole('button', { name: 'Download export' }).click();
+      await exporting
+        .getByRole('alert')
+        .filter({ hasText: 'The password or code is wrong' })
+        .waitFor();
+    } finally {
+      expecting = undefined;
+    }
+    await heading('Settings').waitFor();
+
     await exporting.getByLabel('Password').fill(PASSWORD);
     await exporting
       .getByLabel('Authenticator code or recovery code')
@@ -476,6 +501,18 @@ test('the web client in Chromium: from sign-up to deleting the account', async (
     await screenshot('export');
 
     const importing = form('Import');
+    // A document the server refuses: its messages are listed.
+    const wrong = join(dir, 'wrong.json');
+    writeFileSync(wrong, JSON.stringify({ format: 'daybook-export', version: 2 }));
+    await importing.getByLabel('Export file').setInputFiles(wrong);
+    expecting = 400;
+    try {
+      await importing.getByRole('button', { name: 'Import' }).click();
+      await importing.getByRole('alert').filter({ hasText: '/version' }).waitFor();
+    } finally {
+      expecting = undefined;
+    }
+
     await importing.getByLabel('Export file').setInputFiles(file);
     await importing.getByText('Merge: keep what is here, add the rest').click();
     await importing.getByRole('button', { name: 'Import' }).click();

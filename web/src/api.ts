@@ -4,10 +4,10 @@
  * The session lives in HttpOnly cookies the page never sees (cookie
  * transport). Every write carries the session's CSRF token in `x-csrf-token`;
  * the browser adds `Origin` itself. The access cookie lasts minutes: the
- * session is refreshed shortly before it runs out, and a 401 triggers one
- * silent refresh and one retry. When that fails too (the session was revoked
- * or has expired), every listener hears `signedOut` and the page shows the
- * login screen.
+ * session is refreshed shortly before it runs out, and a 401 about the
+ * session triggers one silent refresh and one retry. When that fails too (the
+ * session was revoked or has expired), every listener hears `signedOut` and
+ * the page shows the login screen.
  *
  * What is kept in localStorage is only the CSRF token (useless without the
  * cookies, and the refresh needs it after a reload) and when the access
@@ -184,18 +184,37 @@ function refresh(): Promise<boolean> {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** Sends a request with the session: refreshed ahead of expiry, and once more after a 401. */
+/**
+ * Whether the session still holds: a 401 can also refuse the password or code
+ * a request carries (export, password change…), and that must neither end the
+ * session nor be sent twice, since each try counts towards the lockout. The
+ * answer is a fresh CSRF token, kept.
+ */
+async function sessionHolds(): Promise<boolean> {
+  const res = await get('/api/csrf-token').catch(() => null);
+  if (!res?.ok) return false;
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  const stored = load();
+  if (stored) save({ ...stored, csrf: csrfToken });
+  return true;
+}
+
+/**
+ * Sends a request with the session: refreshed ahead of expiry, and after a
+ * 401 that was about the session, refreshed and sent once more.
+ */
 async function withSession(send: (csrf: string | undefined) => Promise<Response>, write: boolean) {
   const stored = load();
   if (stored && stored.expiresAt - Date.now() < MARGIN_MS) await refresh();
   let res = await send(write ? await csrfToken() : undefined);
   if (res.status === 401) {
+    if (await sessionHolds()) return res;
     if (!(await refresh())) {
       signedOut('expired');
       return res;
     }
     res = await send(write ? await csrfToken() : undefined);
-    if (res.status === 401) signedOut('expired');
+    if (res.status === 401 && !(await sessionHolds())) signedOut('expired');
   } else if (res.status === 403 && write) {
     // A token from an earlier session (another tab signed in anew): ask for a fresh one, once.
     const problem = await res

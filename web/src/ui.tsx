@@ -151,10 +151,15 @@ export function Check(props: {
   );
 }
 
-/** The error of a whole form (or a load): the problem's detail, unless its fields already say it. */
-export function FormError({ error }: { error: Error | undefined }) {
+/**
+ * The error of a whole form (or a load): the problem's detail, unless the
+ * form's fields already show its messages. `list` shows them here instead,
+ * for a form whose input is not fields (an uploaded document).
+ */
+export function FormError({ error, list }: { error: Error | undefined; list?: boolean }) {
   if (!error) return null;
-  if (error instanceof ApiError && (error.problem.errors?.length ?? 0) > 0) {
+  const errors = error instanceof ApiError ? (error.problem.errors ?? []) : [];
+  if (errors.length > 0 && !list) {
     return (
       <p class="form-error" role="alert">
         Please check the fields marked above.
@@ -162,9 +167,18 @@ export function FormError({ error }: { error: Error | undefined }) {
     );
   }
   return (
-    <p class="form-error" role="alert">
+    <div class="form-error" role="alert">
       {error.message}
-    </p>
+      {list && errors.length > 0 && (
+        <ul>
+          {errors.slice(0, 10).map((e) => (
+            <li key={e.path}>
+              <code>{e.path.replace(/^\/body/, '')}</code> {e.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
 

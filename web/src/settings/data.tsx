@@ -160,7 +160,7 @@ export function ImportData() {
             </span>
           </div>
         )}
-        <FormError error={run.error} />
+        <FormError error={run.error} list />
         <Done message={run.done} />
         <Submit busy={run.busy}>Import</Submit>
       </Form>
