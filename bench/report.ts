@@ -79,7 +79,7 @@ export interface Report {
 }
 
 const pct = (share: number | undefined) =>
-  share === undefined ? 'n/a' : `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
+  share === undefined ? 'n/a' : `${(share * 100).toFixed(share < 0.01 ? 2 : share < 0.1 ? 1 : 0)}%`;
 const num = (value: number | undefined, digits = 1) =>
   value === undefined ? 'n/a' : value.toFixed(digits);
 
