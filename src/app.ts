@@ -60,6 +60,13 @@ function loggerOptions(
   return { ...base, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The domain services behind the routes; tests look inside them. */
+    readonly services: Services;
+  }
+}
+
 export interface BuildOptions {
   /** Pino options, or false to silence logs (tests). */
   readonly logger?: FastifyServerOptions['logger'];
@@ -115,6 +122,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   });
 
   const services: Services = createServices(deps);
+  app.decorate('services', services);
   await registerRateLimit(app, deps.redis, config.rateLimitRedisPrefix);
   const transport = await registerCookies(app, config);
   registerAuthenticate(app, services, transport, perUser(app, config.rateLimits.api));

@@ -51,7 +51,9 @@ export function createServices(deps: AppDeps): Services {
     keyFor: (userId) => dataKeys.forUser(userId),
     timeZoneOf: async (userId) => (await accounts.profile(userId)).timeZone,
   });
-  const deletion = new AccountDeletion(deps.platform, deps.vault.db, config.purgeBatchSize);
+  const deletion = new AccountDeletion(deps.platform, deps.vault.db, config.purgeBatchSize, (id) =>
+    dataKeys.forget(id),
+  );
   const transfer = new DataTransfer({
     vault: deps.vault.db,
     journal,

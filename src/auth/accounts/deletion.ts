@@ -34,6 +34,8 @@ export class AccountDeletion {
     private readonly platform: Database<PlatformDatabase>,
     private readonly vault: Kysely<VaultDatabase>,
     private readonly batchSize: number,
+    /** Told of each shredded account, so no unwrapped copy of its key stays in memory. */
+    private readonly onShred: (userId: string) => void = () => undefined,
   ) {}
 
   /** Shreds the data key and removes the account; the vault purge follows. */
@@ -46,6 +48,7 @@ export class AccountDeletion {
         .execute();
       await trx.deleteFrom('user_keys').where('user_id', '=', userId).execute();
     });
+    this.onShred(userId);
     await this.platform.db.deleteFrom('users').where('id', '=', userId).execute();
     // The trail goes too (it holds addresses and user agents); one bare marker stays.
     await this.platform.db.deleteFrom('audit_events').where('user_id', '=', userId).execute();

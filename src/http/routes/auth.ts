@@ -213,6 +213,7 @@ export function authRoutes(
     async (request, reply) => {
       const user = currentUser(request);
       await sessions.revoke(user.id, user.sessionId);
+      services.dataKeys.forget(user.id);
       await services.audit(user.id, 'logout', auditContext(request));
       transport.clear(reply);
       return reply.code(204).send(null);
