@@ -1,6 +1,7 @@
 /** Plain functions over `sessions` and `refresh_tokens`. */
 import type { Kysely, Selectable } from 'kysely';
 
+import { prepared } from '../../db/prepared.ts';
 import type { PlatformDatabase, SessionsTable } from '../../db/types.ts';
 
 export type SessionRow = Selectable<SessionsTable>;
@@ -46,20 +47,24 @@ export async function insertSession(
   });
 }
 
-/** A session that is neither revoked nor expired. */
+const liveSession = prepared(
+  (db: Kysely<PlatformDatabase>, sessionId: string, userId: string, now: string) =>
+    db
+      .selectFrom('sessions')
+      .select(['id', 'last_used_at'])
+      .where('id', '=', sessionId)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now),
+);
+
+/** A session that is neither revoked nor expired: checked on every authenticated request. */
 export async function findLiveSession(
   db: Kysely<PlatformDatabase>,
   sessionId: string,
   userId: string,
-): Promise<SessionRow | undefined> {
-  return db
-    .selectFrom('sessions')
-    .selectAll()
-    .where('id', '=', sessionId)
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', new Date().toISOString())
-    .executeTakeFirst();
+): Promise<Pick<SessionRow, 'id' | 'last_used_at'> | undefined> {
+  return (await liveSession(db, sessionId, userId, new Date().toISOString()))[0];
 }
 
 export async function touchSession(

@@ -1,6 +1,7 @@
 /** Plain functions over the `users` and `user_keys` tables. */
 import type { Kysely, Selectable } from 'kysely';
 
+import { prepared } from '../../db/prepared.ts';
 import type { PlatformDatabase, UsersTable } from '../../db/types.ts';
 
 export type UserRow = Selectable<UsersTable>;
@@ -71,12 +72,12 @@ export async function findUserById(
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+const userKey = prepared((db: Kysely<PlatformDatabase>, userId: string) =>
+  db.selectFrom('user_keys').select(['key_id', 'wrapped_key']).where('user_id', '=', userId),
+);
+
 export async function findUserKey(db: Kysely<PlatformDatabase>, userId: string) {
-  return db
-    .selectFrom('user_keys')
-    .select(['key_id', 'wrapped_key'])
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
+  return (await userKey(db, userId))[0];
 }
 
 export async function updatePasswordHash(

@@ -1,6 +1,7 @@
 /** Plain functions over `entries` and their `entry_pillars` links. Every query names the owner. */
 import type { Insertable, Selectable } from 'kysely';
 
+import { prepared } from '../../db/prepared.ts';
 import type { EntriesTable, EntryPillarsTable } from '../../db/types.ts';
 import { inserted, type VaultDb } from '../vault.ts';
 
@@ -23,17 +24,34 @@ export function listEntries(db: VaultDb, userId: string, query: EntryQuery): Pro
   return select.orderBy('entry_date', 'desc').limit(query.limit).execute();
 }
 
-export function findEntry(
+/** What search reads of an entry: its date, to order and page by, and its sealed payload. */
+export type SearchRow = Pick<EntryRow, 'id' | 'entry_date' | 'payload'>;
+
+/** A batch of the user's entries for search, newest first, dated strictly before `before` if given. */
+export function searchBatch(
+  db: VaultDb,
+  userId: string,
+  before: string | undefined,
+  limit: number,
+): Promise<SearchRow[]> {
+  let select = db
+    .selectFrom('entries')
+    .select(['id', 'entry_date', 'payload'])
+    .where('user_id', '=', userId);
+  if (before !== undefined) select = select.where('entry_date', '<', before);
+  return select.orderBy('entry_date', 'desc').limit(limit).execute();
+}
+
+const entryOn = prepared((db: VaultDb, userId: string, date: string) =>
+  db.selectFrom('entries').selectAll().where('user_id', '=', userId).where('entry_date', '=', date),
+);
+
+export async function findEntry(
   db: VaultDb,
   userId: string,
   date: string,
 ): Promise<EntryRow | undefined> {
-  return db
-    .selectFrom('entries')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .where('entry_date', '=', date)
-    .executeTakeFirst();
+  return (await entryOn(db, userId, date))[0];
 }
 
 /** Inserts the entry; false when the user already has one that day. */
@@ -78,19 +96,30 @@ export async function pillarLinks(
 ): Promise<Map<string, string[]>> {
   const links = new Map<string, string[]>(entryIds.map((id) => [id, []]));
   if (entryIds.length === 0) return links;
-  const rows = await db
+  const rows =
+    entryIds.length === 1
+      ? await linksOfOne(db, userId, entryIds[0] as string)
+      : await linksOf(db, userId).where('entry_pillars.entry_id', 'in', entryIds).execute();
+  for (const row of rows) links.get(row.entry_id)?.push(row.pillar_id);
+  return links;
+}
+
+/** The user's entry-pillar links in pillar order; the caller picks the entries. */
+function linksOf(db: VaultDb, userId: string) {
+  return db
     .selectFrom('entry_pillars')
     .innerJoin('pillars', 'pillars.id', 'entry_pillars.pillar_id')
     .select(['entry_pillars.entry_id', 'entry_pillars.pillar_id'])
     .where('entry_pillars.user_id', '=', userId)
     .where('pillars.user_id', '=', userId)
-    .where('entry_pillars.entry_id', 'in', entryIds)
     .orderBy('pillars.position')
-    .orderBy('pillars.id')
-    .execute();
-  for (const row of rows) links.get(row.entry_id)?.push(row.pillar_id);
-  return links;
+    .orderBy('pillars.id');
 }
+
+/** One entry's links, the shape every single-entry read and write asks for. */
+const linksOfOne = prepared((db: VaultDb, userId: string, entryId: string) =>
+  linksOf(db, userId).where('entry_pillars.entry_id', '=', entryId),
+);
 
 /** Replaces the entry's pillar links; the ids must already be known to be the user's own. */
 export async function setPillarLinks(
