@@ -59,7 +59,7 @@ export interface SearchHit {
 }
 
 /** Entries decrypted per batch while searching: bounds memory whatever the journal's size. */
-export const SEARCH_BATCH = 50;
+export const SEARCH_BATCH = 200;
 
 function toEntry(sealer: Sealer, row: repo.EntryRow, pillarIds: string[]): Entry {
   return {
@@ -189,7 +189,7 @@ export class EntryService {
     const hits: SearchHit[] = [];
     let before = cursor === undefined ? undefined : decodeCursor(cursor, 1)[0];
     for (;;) {
-      const rows = await repo.listEntries(this.ctx.db, userId, { before, limit: SEARCH_BATCH });
+      const rows = await repo.searchBatch(this.ctx.db, userId, before, SEARCH_BATCH);
       for (const row of rows) {
         const { title, content } = sealer.open('entries', row, EntryPayload);
         const match = matchEntry(fold(title), fold(content), terms);
