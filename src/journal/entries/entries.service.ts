@@ -12,7 +12,7 @@ import { badRequest, conflict, notFound } from '../../errors.ts';
 import { decodeCursor, toPage, type Page } from '../../pagination.ts';
 import { now, requireOwned, sealerFor, type JournalContext, type Sealer } from '../vault.ts';
 import * as repo from './entries.repository.ts';
-import { fold, matchEntry, queryTerms, snippet } from './search.ts';
+import { queryTerms, snippet, termMatcher } from './search.ts';
 
 export const MAX_CONTENT = 100_000;
 export const MAX_PILLARS_PER_ENTRY = 50;
@@ -185,6 +185,7 @@ export class EntryService {
         { path: '/querystring/q', message: 'must contain a word' },
       ]);
     }
+    const matches = termMatcher(terms);
     const sealer = await sealerFor(this.ctx, userId);
     const hits: SearchHit[] = [];
     let before = cursor === undefined ? undefined : decodeCursor(cursor, 1)[0];
@@ -192,7 +193,7 @@ export class EntryService {
       const rows = await repo.searchBatch(this.ctx.db, userId, before, SEARCH_BATCH);
       for (const row of rows) {
         const { title, content } = sealer.open('entries', row, EntryPayload);
-        const match = matchEntry(fold(title), fold(content), terms);
+        const match = matches(title, content);
         if (match === undefined) continue;
         hits.push({ date: row.entry_date, title, snippet: snippet(content, match.at) });
         if (hits.length > limit)

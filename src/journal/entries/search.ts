@@ -29,17 +29,18 @@ function normaliseAndFold(text: string): string {
  * replaced by its fold ("É" → "e"), which this table holds, made with the
  * fold by the book.
  */
-const CHAR_FOLDS = new Map<string, string>();
+const TABLED: string[] = [];
 for (const [first, last] of [
   [0x80, 0x2ff],
   [0x2000, 0x206f],
 ] as const) {
-  for (let code = first; code <= last; code++) {
-    const char = String.fromCharCode(code);
-    const folded = normaliseAndFold(char);
-    if (folded !== char) CHAR_FOLDS.set(char, folded);
-  }
+  for (let code = first; code <= last; code++) TABLED.push(String.fromCharCode(code));
 }
+const CHAR_FOLDS = new Map(
+  TABLED.map((char) => [char, normaliseAndFold(char)] as const).filter(
+    ([char, folded]) => folded !== char,
+  ),
+);
 const FOLDS_BY_CHAR = new RegExp(`[${[...CHAR_FOLDS.keys()].join('')}]`, 'g');
 const BEYOND_CHAR_FOLDS = /[\u0300-\u1fff\u2070-\uffff]/;
 
@@ -68,6 +69,9 @@ export function queryTerms(query: string): string[] {
   ];
 }
 
+/** An entry's match (undefined when it has none): see {@link matchEntry}. */
+export type Match = { at: number | undefined } | undefined;
+
 /**
  * Whether every term occurs in the folded title or content. On a match,
  * `at` is where the first term found in the content starts (undefined when
@@ -77,7 +81,7 @@ export function matchEntry(
   foldedTitle: string,
   foldedContent: string,
   terms: readonly string[],
-): { at: number | undefined } | undefined {
+): Match {
   let at: number | undefined;
   for (const term of terms) {
     const index = foldedContent.indexOf(term);
@@ -85,6 +89,45 @@ export function matchEntry(
     else if (!foldedTitle.includes(term)) return undefined;
   }
   return { at };
+}
+
+/**
+ * For each character that ASCII and the table's characters fold to, those
+ * that fold to it: "e" ← "eEèéêëÈÉÊË…". Each folds to exactly one character,
+ * so a text made only of them is as long as its folded copy, and a match
+ * starts at the same index in both.
+ */
+const FOLDED_FROM = new Map<string, string>();
+for (const char of [...Array.from({ length: 0x80 }, (_, i) => String.fromCharCode(i)), ...TABLED]) {
+  const folded = fold(char);
+  FOLDED_FROM.set(folded, (FOLDED_FROM.get(folded) ?? '') + char);
+}
+
+const escaped = (chars: string) =>
+  [...chars].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+
+/**
+ * {@link matchEntry} for unfolded titles and contents: the same answer, but a
+ * Latin text is searched as it is, for each term a pattern of the characters
+ * that fold to its own ("cafe" as `[cC…][aAàá…][fF][eEèé…]`), without
+ * building its folded copy. Other texts are folded.
+ */
+export function termMatcher(terms: readonly string[]): (title: string, content: string) => Match {
+  const patterns = terms.map(
+    (term) => new RegExp([...term].map((c) => `[${escaped(FOLDED_FROM.get(c) ?? '')}]`).join('')),
+  );
+  return (title, content) => {
+    if (BEYOND_CHAR_FOLDS.test(title) || BEYOND_CHAR_FOLDS.test(content)) {
+      return matchEntry(fold(title), fold(content), terms);
+    }
+    let at: number | undefined;
+    for (const pattern of patterns) {
+      const index = content.search(pattern);
+      if (index >= 0) at = at === undefined ? index : Math.min(at, index);
+      else if (!pattern.test(title)) return undefined;
+    }
+    return { at };
+  };
 }
 
 /**
