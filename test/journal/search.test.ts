@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { SEARCH_BATCH } from '../../src/journal/entries/entries.service.ts';
+import { fold, snippet } from '../../src/journal/entries/search.ts';
 import { assertProblem, ok, twoUsers } from './helpers.ts';
 
 test('search finds every word of the query, ignoring case and accents, newest first', async (t) => {
@@ -75,4 +76,33 @@ test('search needs a word and refuses queries that are too long or malformed', a
   ]) {
     assertProblem(await alice.call('GET', url), 400);
   }
+});
+
+test('search finds and cuts the same in Latin text, matched unfolded, and in other scripts, folded', async (t) => {
+  const { alice } = await twoUsers(t);
+  const latin = `${'Déjà vu à l’été. '.repeat(20)}Le CAFÉ — “Zoë” — ${'après '.repeat(30)}`;
+  const greek = `${'Ο ΣΟΦΟΣ πίνει '.repeat(10)}café 😀 ${'και '.repeat(30)}`;
+  ok(await alice.call('POST', '/api/entries', { date: '2026-10-01', content: greek }), 201);
+  ok(await alice.call('POST', '/api/entries', { date: '2026-10-02', content: latin }), 201);
+  ok(
+    await alice.call('POST', '/api/entries', { date: '2026-10-03', title: 'Cafe', content: 'x' }),
+    201,
+  );
+
+  const hits = ok(await alice.call('GET', '/api/entries/search?q=cafe'));
+  const expected = (content: string) => snippet(content, fold(content).indexOf('cafe'));
+  assert.deepEqual(hits.items, [
+    { date: '2026-10-03', title: 'Cafe', snippet: 'x' },
+    { date: '2026-10-02', title: '', snippet: expected(latin) },
+    { date: '2026-10-01', title: '', snippet: expected(greek) },
+  ]);
+  assert.match(hits.items[1].snippet, /^….*Le CAFÉ — “Zoë” — après.*…$/);
+  assert.match(hits.items[2].snippet, /^….*πίνει café 😀 και.*…$/);
+  const sophos = ok(
+    await alice.call('GET', `/api/entries/search?q=${encodeURIComponent('σοφος')}`),
+  );
+  assert.deepEqual(
+    sophos.items.map((h: { date: string }) => h.date),
+    ['2026-10-01'],
+  );
 });
