@@ -8,14 +8,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 import SqliteDatabase from 'better-sqlite3';
-import {
-  Kysely,
-  PostgresDialect,
-  SqliteDialect,
-  type LogEvent,
-  type SqliteDatabase as KyselySqliteDatabase,
-} from 'kysely';
+import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
+
+import { FairSqliteDialect, startCheckpointer } from './sqlite.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -54,37 +50,6 @@ export function sqliteFile(url: string): string {
   return resolve(url.replace(/^sqlite:(\/\/)?/, ''));
 }
 
-/** Statements kept prepared per SQLite connection; the hot paths use a few dozen. */
-export const STATEMENT_CACHE_SIZE = 500;
-
-/**
- * better-sqlite3 as Kysely's SQLite dialect sees it, with prepared statements
- * kept by their SQL text. Kysely's driver prepares every query again on every
- * execution, which cost a sixth of a journal read's CPU; Kysely's SQL text
- * carries values as `?` parameters, so the same query shape gives the same
- * text. The cache is bounded (oldest out first), because `in (?, ?, …)`
- * lists of different lengths are different texts. A statement still being
- * iterated is busy and is never handed out twice.
- */
-export function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDatabase {
-  const statements = new Map<string, SqliteDatabase.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(sql: string) {
-      const cached = statements.get(sql);
-      if (cached !== undefined && !cached.busy) return cached;
-      const statement = sqlite.prepare(sql);
-      if (cached === undefined) {
-        if (statements.size >= STATEMENT_CACHE_SIZE) {
-          statements.delete(statements.keys().next().value as string);
-        }
-        statements.set(sql, statement);
-      }
-      return statement;
-    },
-  };
-}
-
 export function connect<T>(url: string, options: ConnectOptions = {}): Database<T> {
   if (url.startsWith('sqlite:')) {
     const file = sqliteFile(url);
@@ -98,7 +63,7 @@ export function connect<T>(url: string, options: ConnectOptions = {}): Database<
     // Deleted content is overwritten with zeros instead of lingering in free pages.
     sqlite.pragma('secure_delete = ON');
     const db = new Kysely<T>({
-      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+      dialect: new FairSqliteDialect(sqlite, startCheckpointer(sqlite, file)),
       log: logger(options),
     });
     const checkpoint = () => void sqlite.pragma('wal_checkpoint(TRUNCATE)');
