@@ -75,8 +75,8 @@ export async function touchSession(
   await db.updateTable('sessions').set({ last_used_at: at }).where('id', '=', sessionId).execute();
 }
 
-export async function findRefreshToken(db: Kysely<PlatformDatabase>, tokenHash: string) {
-  return db
+const refreshToken = prepared((db: Kysely<PlatformDatabase>, tokenHash: string) =>
+  db
     .selectFrom('refresh_tokens')
     .innerJoin('sessions', 'sessions.id', 'refresh_tokens.session_id')
     .select([
@@ -86,8 +86,11 @@ export async function findRefreshToken(db: Kysely<PlatformDatabase>, tokenHash: 
       'sessions.user_id',
       'sessions.revoked_at',
     ])
-    .where('refresh_tokens.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+    .where('refresh_tokens.token_hash', '=', tokenHash),
+);
+
+export async function findRefreshToken(db: Kysely<PlatformDatabase>, tokenHash: string) {
+  return (await refreshToken(db, tokenHash))[0];
 }
 
 /**

@@ -142,7 +142,9 @@ export class EntryService {
 
   async update(userId: string, date: string, changes: EntryChanges): Promise<Entry> {
     const sealer = await sealerFor(this.ctx, userId);
-    await this.ctx.db.transaction().execute(async (trx) => {
+    // Everything the answer shows is known once the transaction commits, so
+    // nothing is read back and opened again; only the links are asked for.
+    return this.ctx.db.transaction().execute(async (trx) => {
       const row = await repo.findEntry(trx, userId, date);
       if (!row) throw notFound('The entry');
       const current = sealer.open('entries', row, EntryPayload);
@@ -155,12 +157,21 @@ export class EntryService {
         const owned = await requireOwned(trx, 'pillars', userId, changes.pillarIds, 'A pillar');
         await repo.setPillarLinks(trx, userId, row.id, owned);
       }
+      const updatedAt = now();
       await repo.updateEntry(trx, userId, row.id, {
         payload: sealer.seal('entries', row.id, payload),
-        updated_at: now(),
+        updated_at: updatedAt,
       });
+      const links = await repo.pillarLinks(trx, userId, [row.id]);
+      return {
+        id: row.id,
+        date: row.entry_date,
+        ...payload,
+        pillarIds: links.get(row.id) ?? [],
+        createdAt: row.created_at,
+        updatedAt,
+      };
     });
-    return this.get(userId, date);
   }
 
   async remove(userId: string, date: string): Promise<void> {
