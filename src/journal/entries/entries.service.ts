@@ -59,7 +59,7 @@ export interface SearchHit {
 }
 
 /** Entries decrypted per batch while searching: bounds memory whatever the journal's size. */
-export const SEARCH_BATCH = 200;
+export const SEARCH_BATCH = 100;
 
 function toEntry(sealer: Sealer, row: repo.EntryRow, pillarIds: string[]): Entry {
   return {
