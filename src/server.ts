@@ -13,6 +13,7 @@ import { migrateAll } from './db/migrate.ts';
 import { isMainModule } from './is-main.ts';
 import { connectRedis } from './redis.ts';
 import { createServices } from './services.ts';
+import { lowerBackgroundThreads } from './thread-priority.ts';
 import type { PlatformDatabase, VaultDatabase } from './db/types.ts';
 
 const STOP_DEADLINE_MS = 10_000;
@@ -84,6 +85,9 @@ export async function serve(): Promise<void> {
   process.on('SIGINT', (s) => void stop(s));
 
   await app.listen({ host: config.host, port: config.port });
+  // Password hashes and other background threads yield the CPU to requests.
+  const lowered = await lowerBackgroundThreads();
+  app.log.info({ threads: lowered }, 'background threads run at lower priority');
 
   // Finish account deletions an earlier process was interrupted in.
   createServices(deps)
