@@ -7,9 +7,12 @@
  * concurrent failures count exactly and a failure is recorded even when the
  * request's own work is rolled back.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 
-import type { PlatformDatabase } from '../db/types.ts';
+import { prepared } from '../db/prepared.ts';
+import type { PlatformDatabase, UsersTable } from '../db/types.ts';
+
+type Db = Kysely<PlatformDatabase>;
 
 export interface LockoutSettings {
   readonly threshold: number;
@@ -21,13 +24,63 @@ export function isLocked(user: { locked_until: string | null }, now = new Date()
 }
 
 /** The SET clause of one counted failure: at the threshold, lock and restart the count. */
-function oneMoreFailure(settings: LockoutSettings, lockUntil: string) {
+function oneMoreFailure(threshold: number, lockUntil: string) {
   return {
-    failed_attempts: sql<number>`case when failed_attempts + 1 >= ${settings.threshold} then 0 else failed_attempts + 1 end`,
+    failed_attempts: sql<number>`case when failed_attempts + 1 >= ${threshold} then 0 else failed_attempts + 1 end`,
     locked_until: sql<
       string | null
-    >`case when failed_attempts + 1 >= ${settings.threshold} then ${lockUntil} else locked_until end`,
+    >`case when failed_attempts + 1 >= ${threshold} then ${lockUntil} else locked_until end`,
   };
+}
+
+// Every login runs these, so they are built and compiled once (db/prepared.ts).
+const failure = prepared((db: Db, userId: string, threshold: number, lockUntil: string) =>
+  db
+    .updateTable('users')
+    .set(oneMoreFailure(threshold, lockUntil))
+    .where('id', '=', userId)
+    .returning(['failed_attempts', 'locked_until']),
+);
+
+const attempt = prepared(
+  (db: Db, userId: string, threshold: number, lockUntil: string, now: string) =>
+    db
+      .updateTable('users')
+      .set(oneMoreFailure(threshold, lockUntil))
+      .where('id', '=', userId)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .returning(['failed_attempts', 'locked_until']),
+);
+
+const refund = prepared((db: Db, userId: string) =>
+  db
+    .updateTable('users')
+    .set({
+      failed_attempts: sql<number>`case when failed_attempts > 0 then failed_attempts - 1 else 0 end`,
+    })
+    .where('id', '=', userId)
+    .returningAll(),
+);
+
+const unlock = prepared((db: Db, userId: string, count: number, lockUntil: string) =>
+  db
+    .updateTable('users')
+    .set({ failed_attempts: count, locked_until: null })
+    .where('id', '=', userId)
+    .where('locked_until', '=', lockUntil)
+    .returningAll(),
+);
+
+const reset = prepared((db: Db, userId: string) =>
+  db
+    .updateTable('users')
+    .set({ failed_attempts: 0, locked_until: null })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('failed_attempts', '!=', 0), eb('locked_until', 'is not', null)])),
+);
+
+function lockEnd(settings: LockoutSettings, now: Date): string {
+  return new Date(now.getTime() + settings.durationMs).toISOString();
 }
 
 /**
@@ -36,18 +89,13 @@ function oneMoreFailure(settings: LockoutSettings, lockUntil: string) {
  * one statement, so two racing failures cannot both miss the threshold.
  */
 export async function recordFailure(
-  db: Kysely<PlatformDatabase>,
+  db: Db,
   userId: string,
   settings: LockoutSettings,
   now = new Date(),
 ): Promise<boolean> {
-  const lockUntil = new Date(now.getTime() + settings.durationMs).toISOString();
-  const row = await db
-    .updateTable('users')
-    .set(oneMoreFailure(settings, lockUntil))
-    .where('id', '=', userId)
-    .returning(['failed_attempts', 'locked_until'])
-    .executeTakeFirst();
+  const lockUntil = lockEnd(settings, now);
+  const [row] = await failure(db, userId, settings.threshold, lockUntil);
   return row !== undefined && row.failed_attempts === 0 && row.locked_until === lockUntil;
 }
 
@@ -63,21 +111,13 @@ export type Attempt =
  * asynchronously. The caller resets the count when the secret was right.
  */
 export async function takeAttempt(
-  db: Kysely<PlatformDatabase>,
+  db: Db,
   userId: string,
   settings: LockoutSettings,
   now = new Date(),
 ): Promise<Attempt> {
-  const lockUntil = new Date(now.getTime() + settings.durationMs).toISOString();
-  const row = await db
-    .updateTable('users')
-    .set(oneMoreFailure(settings, lockUntil))
-    .where('id', '=', userId)
-    .where((eb) =>
-      eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now.toISOString())]),
-    )
-    .returning(['failed_attempts', 'locked_until'])
-    .executeTakeFirst();
+  const lockUntil = lockEnd(settings, now);
+  const [row] = await attempt(db, userId, settings.threshold, lockUntil, now.toISOString());
   if (row === undefined) return { allowed: false };
   return { allowed: true, locks: row.failed_attempts === 0 && row.locked_until === lockUntil };
 }
@@ -87,38 +127,24 @@ export async function takeAttempt(
  * secret proved right while the login is not yet complete (a second factor
  * follows): the count goes down by one, and a lock this very attempt set is
  * lifted with the count left one short of the threshold, as it was before.
+ *
+ * Returns the user's row as this UPDATE left it, so the caller need not read
+ * it again; undefined when the row is gone, or when the lock this attempt set
+ * has already been replaced (nothing was changed then).
  */
 export async function refundAttempt(
-  db: Kysely<PlatformDatabase>,
+  db: Db,
   userId: string,
   settings: LockoutSettings,
   attempt: { readonly locks: boolean },
   now: Date,
-): Promise<void> {
-  if (attempt.locks) {
-    const lockUntil = new Date(now.getTime() + settings.durationMs).toISOString();
-    await db
-      .updateTable('users')
-      .set({ failed_attempts: settings.threshold - 1, locked_until: null })
-      .where('id', '=', userId)
-      .where('locked_until', '=', lockUntil)
-      .execute();
-    return;
-  }
-  await db
-    .updateTable('users')
-    .set({
-      failed_attempts: sql<number>`case when failed_attempts > 0 then failed_attempts - 1 else 0 end`,
-    })
-    .where('id', '=', userId)
-    .execute();
+): Promise<Selectable<UsersTable> | undefined> {
+  const [row] = attempt.locks
+    ? await unlock(db, userId, settings.threshold - 1, lockEnd(settings, now))
+    : await refund(db, userId);
+  return row;
 }
 
-export async function resetFailures(db: Kysely<PlatformDatabase>, userId: string): Promise<void> {
-  await db
-    .updateTable('users')
-    .set({ failed_attempts: 0, locked_until: null })
-    .where('id', '=', userId)
-    .where((eb) => eb.or([eb('failed_attempts', '!=', 0), eb('locked_until', 'is not', null)]))
-    .execute();
+export async function resetFailures(db: Db, userId: string): Promise<void> {
+  await reset(db, userId);
 }

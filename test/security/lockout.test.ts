@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { recordFailure } from '../../src/auth/lockout.ts';
+import { recordFailure, refundAttempt, takeAttempt } from '../../src/auth/lockout.ts';
 import {
   auditTypes,
   changePassword,
@@ -203,4 +203,30 @@ test('lockout: guesses sent at once get no more answers than the threshold, even
   } else {
     t.diagnostic('the database counted the right guess before the fifth wrong one');
   }
+});
+
+test('lockout: a refunded attempt answers with the row as the refund left it, and nothing when its lock was replaced', async (t) => {
+  const { app, deps } = await openLab(t);
+  await newUser(app, 'victim@example.test');
+  const { id } = await onlyUser(deps);
+  const db = deps.platform.db;
+  const settings = { threshold: 3, durationMs: 60_000 };
+
+  await recordFailure(db, id, settings);
+  const now = new Date();
+  const taken = await takeAttempt(db, id, settings, now);
+  assert.deepEqual(taken, { allowed: true, locks: false });
+  const row = await refundAttempt(db, id, settings, taken, now);
+  assert.deepEqual(row, await onlyUser(deps));
+  assert.equal(row?.failed_attempts, 1);
+
+  // This attempt locks; the lock is then replaced before the refund, which changes nothing.
+  await recordFailure(db, id, settings);
+  const locking = await takeAttempt(db, id, settings, now);
+  await takeAttempt(db, id, settings, now); // refused: locked
+  assert.deepEqual(locking, { allowed: true, locks: true });
+  const later = new Date(Date.now() + 120_000).toISOString();
+  await db.updateTable('users').set({ locked_until: later }).where('id', '=', id).execute();
+  assert.equal(await refundAttempt(db, id, settings, locking, now), undefined);
+  assert.equal((await onlyUser(deps)).locked_until, later);
 });

@@ -135,8 +135,10 @@ export class AccountService {
       if (attempt.locks) await recordEvent(this.db, user.id, 'lockout', context);
       return { ok: false };
     }
-    await refundAttempt(this.db, user.id, this.lockout, attempt, now);
-    const current = await users.findUserById(this.db, user.id);
+    // The refund answers with the row as it now is (the verify took a while).
+    const current =
+      (await refundAttempt(this.db, user.id, this.lockout, attempt, now)) ??
+      (await users.findUserById(this.db, user.id));
     if (!current) return { ok: false };
     if (this.hasher.needsRehash(user.password_hash)) {
       await users.updatePasswordHash(this.db, user.id, await this.hasher.hash(password));
