@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { Kysely } from 'kysely';
 
+import { prepared } from '../../db/prepared.ts';
 import type { PlatformDatabase } from '../../db/types.ts';
 
 export type AuditType =
@@ -40,23 +41,37 @@ export interface AuditEvent {
   readonly userAgent: string | null;
 }
 
+// Every sign-in writes one: built and compiled once (db/prepared.ts).
+const insertEvent = prepared(
+  (
+    db: Kysely<PlatformDatabase>,
+    id: string,
+    userId: string | null,
+    type: AuditType,
+    at: string,
+    ip: string | null,
+    userAgent: string | null,
+  ) =>
+    db
+      .insertInto('audit_events')
+      .values({ id, user_id: userId, type, at, ip, user_agent: userAgent }),
+);
+
 export async function recordEvent(
   db: Kysely<PlatformDatabase>,
   userId: string | null,
   type: AuditType,
   context: AuditContext,
 ): Promise<void> {
-  await db
-    .insertInto('audit_events')
-    .values({
-      id: randomUUID(),
-      user_id: userId,
-      type,
-      at: new Date().toISOString(),
-      ip: context.ip,
-      user_agent: context.userAgent?.slice(0, 512) ?? null,
-    })
-    .execute();
+  await insertEvent(
+    db,
+    randomUUID(),
+    userId,
+    type,
+    new Date().toISOString(),
+    context.ip,
+    context.userAgent?.slice(0, 512) ?? null,
+  );
 }
 
 /** Newest first; the cursor is the last row's `(at, id)`. */
