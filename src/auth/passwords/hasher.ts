@@ -49,6 +49,9 @@ export class HashGate {
   }
 }
 
+/** argon2's own default, and the PHC string format's recommendation. */
+const SALT_BYTES = 16;
+
 export class PasswordHasher {
   private readonly gate: HashGate;
   private readonly options: argon2.HashOptions & { raw: false };
@@ -65,8 +68,15 @@ export class PasswordHasher {
     };
   }
 
+  /**
+   * The salt is drawn here, synchronously: left to argon2, it would be drawn
+   * on the libuv pool, a round trip through the event loop while this hash
+   * already holds a slot of the gate and no hash runs in it.
+   */
   hash(password: string): Promise<string> {
-    return this.gate.run(() => argon2.hash(password, this.options));
+    return this.gate.run(() =>
+      argon2.hash(password, { ...this.options, salt: randomBytes(SALT_BYTES) }),
+    );
   }
 
   /** Constant-work verify: a malformed stored hash is a mismatch, not an error. */
