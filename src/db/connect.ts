@@ -11,7 +11,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 
-import { FairSqliteDialect, startCheckpointer } from './sqlite.ts';
+import { FairSqliteDialect, startCheckpointer, truncateCheckpoint } from './sqlite.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -25,7 +25,7 @@ export interface Database<T> {
    * overwritten pages (a deleted data key) leave no copy behind. No-op on
    * PostgreSQL, where VACUUM reclaims dead rows.
    */
-  readonly checkpoint: () => void;
+  readonly checkpoint: () => Promise<void>;
 }
 
 export interface ConnectOptions {
@@ -62,16 +62,14 @@ export function connect<T>(url: string, options: ConnectOptions = {}): Database<
     sqlite.pragma('synchronous = NORMAL');
     // Deleted content is overwritten with zeros instead of lingering in free pages.
     sqlite.pragma('secure_delete = ON');
-    const db = new Kysely<T>({
-      dialect: new FairSqliteDialect(sqlite, startCheckpointer(sqlite, file)),
-      log: logger(options),
-    });
-    const checkpoint = () => void sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    const dialect = new FairSqliteDialect(sqlite, startCheckpointer(sqlite, file));
+    const db = new Kysely<T>({ dialect, log: logger(options) });
+    const checkpoint = () => truncateCheckpoint(dialect);
     return { db, dialect: 'sqlite', file, checkpoint };
   }
   // Timestamps and dates are stored as text, so no pg type parser is needed.
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   pool.on('error', options.onError ?? (() => undefined));
   const db = new Kysely<T>({ dialect: new PostgresDialect({ pool }), log: logger(options) });
-  return { db, dialect: 'postgres', file: undefined, checkpoint: () => undefined };
+  return { db, dialect: 'postgres', file: undefined, checkpoint: async () => undefined };
 }

@@ -39,6 +39,8 @@ export const STATEMENT_CACHE_SIZE = 500;
 
 /** How often the worker checkpoints the write-ahead log. */
 const CHECKPOINT_EVERY_MS = 1000;
+/** How long a stopping worker may take to close its connection before it is terminated. */
+const WORKER_STOP_MS = 5000;
 
 type Statement = SqliteDatabase.Statement<unknown[], unknown>;
 
@@ -110,11 +112,11 @@ class Connection implements DatabaseConnection {
 }
 
 class FairSqliteDriver implements Driver {
-  private readonly lock = new FairLock();
   private readonly connection: Connection;
 
   constructor(
     private readonly sqlite: SqliteDatabase.Database,
+    private readonly lock: FairLock,
     private readonly onDestroy: () => Promise<void>,
   ) {
     this.connection = new Connection(new StatementCache(sqlite));
@@ -140,7 +142,9 @@ class FairSqliteDriver implements Driver {
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('rollback'));
+    // SQLite may have rolled back already (some errors do); a second rollback
+    // would fail and hide the error that caused it.
+    if (this.sqlite.inTransaction) await connection.executeQuery(CompiledQuery.raw('rollback'));
   }
 
   async destroy(): Promise<void> {
@@ -151,13 +155,25 @@ class FairSqliteDriver implements Driver {
 
 /** Kysely's SQLite dialect (compiler, adapter, introspector) over {@link FairSqliteDriver}. */
 export class FairSqliteDialect implements Dialect {
+  private readonly lock = new FairLock();
+
   constructor(
     private readonly sqlite: SqliteDatabase.Database,
     private readonly onDestroy: () => Promise<void> = async () => undefined,
   ) {}
 
   createDriver(): Driver {
-    return new FairSqliteDriver(this.sqlite, this.onDestroy);
+    return new FairSqliteDriver(this.sqlite, this.lock, this.onDestroy);
+  }
+
+  /** Runs `work` on the connection while no query or transaction of Kysely's holds it. */
+  async exclusive<T>(work: (sqlite: SqliteDatabase.Database) => T): Promise<T> {
+    await this.lock.acquire();
+    try {
+      return work(this.sqlite);
+    } finally {
+      this.lock.release();
+    }
   }
 
   createQueryCompiler() {
@@ -170,6 +186,30 @@ export class FairSqliteDialect implements Dialect {
 
   createIntrospector(db: Kysely<unknown>) {
     return new SqliteIntrospector(db);
+  }
+}
+
+/** How long a TRUNCATE checkpoint keeps trying while another checkpoint runs. */
+const TRUNCATE_DEADLINE_MS = 30_000;
+
+/**
+ * Folds the whole log into the database file and empties the log, so pages
+ * overwritten on purpose (a deleted data key) leave no copy in it. Runs under
+ * the connection lock, so no transaction of ours is open; SQLite refuses at
+ * once while the worker's checkpoint runs, so it tries again until the
+ * deadline, and throws if the log could not be emptied by then.
+ */
+export async function truncateCheckpoint(dialect: FairSqliteDialect): Promise<void> {
+  const deadline = performance.now() + TRUNCATE_DEADLINE_MS;
+  for (;;) {
+    const [result] = await dialect.exclusive(
+      (sqlite) => sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[],
+    );
+    if (result?.busy === 0) return;
+    if (performance.now() > deadline) {
+      throw new Error('the SQLite write-ahead log could not be emptied: a checkpoint stayed busy');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
@@ -209,17 +249,24 @@ export function startCheckpointer(
   });
   worker.unref();
   sqlite.pragma('wal_autocheckpoint = 0');
-  let stopped = false;
-  const fallBack = () => {
-    if (!stopped && sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
-  };
-  worker.once('error', fallBack);
-  worker.once('exit', fallBack);
+  let stopping = false;
+  let running = true;
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', () => {
+      running = false;
+      // A worker that died leaves the log to checkpoint-on-commit again.
+      if (!stopping && sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+      resolve();
+    }),
+  );
+  worker.on('error', () => undefined); // reported by the exit that follows
   return async () => {
-    stopped = true;
-    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    stopping = true;
+    if (!running) return;
     worker.ref(); // keep the process up until the worker has closed its connection
     worker.postMessage('stop');
+    const late = setTimeout(() => void worker.terminate(), WORKER_STOP_MS);
     await exited;
+    clearTimeout(late);
   };
 }

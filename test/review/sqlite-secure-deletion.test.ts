@@ -50,8 +50,8 @@ function checkpointing(file: string): () => Promise<void> {
     eval: true,
     workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), file },
   });
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
   return async () => {
-    const exited = new Promise((resolve) => worker.once('exit', resolve));
     worker.postMessage('stop');
     await exited;
   };

@@ -43,7 +43,7 @@ function forms(secret: string): Buffer[] {
 async function assertNowhereOnDisk(deps: AppDeps, needles: Buffer[], stage: string) {
   // Read WAL and main file as they are, then again after a checkpoint moved the WAL in.
   for (const pass of ['before checkpoint', 'after checkpoint']) {
-    if (pass === 'after checkpoint') deps.platform.checkpoint();
+    if (pass === 'after checkpoint') await deps.platform.checkpoint();
     for (const database of [deps.platform, deps.vault] as const) {
       const bytes = await bytesAtRest(database);
       const where = describeAtRest(database);

@@ -53,7 +53,7 @@ export class AccountDeletion {
     // The trail goes too (it holds addresses and user agents); one bare marker stays.
     await this.platform.db.deleteFrom('audit_events').where('user_id', '=', userId).execute();
     await recordEvent(this.platform.db, userId, 'account_deleted', { ip: null, userAgent: null });
-    this.platform.checkpoint();
+    await this.platform.checkpoint();
   }
 
   /** Deletes one batch of a user's rows from one vault table; returns how many went. */
