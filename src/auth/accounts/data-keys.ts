@@ -16,6 +16,11 @@
  * cache costs is exposure: a process memory dump shows the keys of users
  * active in the last minute, where without it it would show those of
  * requests in flight. The master key sits in the same memory all the time.
+ *
+ * NOTE: a logout or deletion drops the key on the instance that served it;
+ * other instances keep theirs until it expires (at most a minute), unable to
+ * use it since the sessions are gone. Broadcasting the drop over Redis would
+ * close that window; the expiry bounds it meanwhile.
  */
 import type { Kysely } from 'kysely';
 
@@ -38,6 +43,12 @@ interface Kept {
 export class DataKeys {
   /** In insertion order, which is expiry order: every entry lives for the same time. */
   private readonly kept = new Map<string, Kept>();
+  /**
+   * Counts {@link forget} calls. A lookup keeps the key it unwrapped only if
+   * none came while it waited for the database: otherwise a lookup that read
+   * the key just before a logout or deletion would put it back afterwards.
+   */
+  private forgets = 0;
 
   constructor(
     private readonly db: Kysely<PlatformDatabase>,
@@ -46,7 +57,7 @@ export class DataKeys {
     private readonly maxKeys = MAX_KEYS,
   ) {
     // Expired keys of users who went quiet leave memory on time too.
-    if (ttlMs > 0) setInterval(() => this.sweep(Date.now()), ttlMs).unref();
+    if (ttlMs > 0) setInterval(() => this.sweep(), ttlMs).unref();
   }
 
   /**
@@ -54,19 +65,20 @@ export class DataKeys {
    * not unwrap is a server-side fault, never an empty answer.
    */
   async forUser(userId: string): Promise<Buffer> {
-    const now = Date.now();
-    this.sweep(now);
+    this.sweep();
     const kept = this.kept.get(userId);
-    if (kept !== undefined) return kept.key;
+    if (kept !== undefined && kept.until > performance.now()) return kept.key;
+    const forgets = this.forgets;
     const row = await findUserKey(this.db, userId);
     if (!row) throw new AppError(500, 'internal', 'Internal error', 'Data key unavailable');
     const key = unwrapDataKey(this.ring, userId, { keyId: row.key_id, wrapped: row.wrapped_key });
-    if (this.ttlMs > 0) this.keep(userId, key, now + this.ttlMs);
+    if (this.ttlMs > 0 && forgets === this.forgets) this.keep(userId, key);
     return key;
   }
 
   /** Drops the user's unwrapped key from memory (logout, deletion). */
   forget(userId: string): void {
+    this.forgets++;
     this.kept.delete(userId);
   }
 
@@ -76,18 +88,21 @@ export class DataKeys {
   }
 
   /** Drops the expired keys, which are all at the front. */
-  private sweep(now: number): void {
+  private sweep(): void {
+    const now = performance.now();
     for (const [userId, kept] of this.kept) {
       if (kept.until > now) return;
       this.kept.delete(userId);
     }
   }
 
-  private keep(userId: string, key: Buffer, until: number): void {
+  /** Keeps a key from now on; the monotonic clock, so a wall clock stepped back changes nothing. */
+  private keep(userId: string, key: Buffer): void {
+    this.kept.delete(userId); // re-inserted at the end, keeping expiry order
     if (this.kept.size >= this.maxKeys) {
       // The oldest entry goes first.
       this.kept.delete(this.kept.keys().next().value as string);
     }
-    this.kept.set(userId, { key, until });
+    this.kept.set(userId, { key, until: performance.now() + this.ttlMs });
   }
 }
