@@ -16,13 +16,16 @@
  */
 import { readdirSync } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 
-/** The nice value given to background threads: the main thread keeps 0. */
-export const BACKGROUND_NICE = 10;
+/** How much nicer than the main thread background threads run. */
+export const BACKGROUND_NICE_STEP = 10;
+/** The nicest value Linux has. */
+const NICEST = 19;
 
 /**
- * Lowers the priority of every thread of this process but the main one.
+ * Lowers the priority of every thread of this process but the main one,
+ * to {@link BACKGROUND_NICE_STEP} nicer than the main thread (at most 19).
  * Threads started later take the priority of the thread that starts them,
  * which is the main thread, so call it once the libuv pool is up: the first
  * pool request starts all of the pool's threads, and this makes one.
@@ -30,13 +33,18 @@ export const BACKGROUND_NICE = 10;
  */
 export async function lowerBackgroundThreads(): Promise<number> {
   if (process.platform !== 'linux') return 0;
+  // Relative to where the process was started: under `nice 15`, background
+  // threads go to 19, and a process already at 19 is left as it is.
+  const main = getPriority(process.pid);
+  const background = Math.min(NICEST, main + BACKGROUND_NICE_STEP);
+  if (background <= main) return 0;
   await access('.'); // a libuv pool request: the pool's threads exist after it
   let changed = 0;
   for (const name of readdirSync('/proc/self/task')) {
     const tid = Number(name);
     if (tid === process.pid) continue; // the main thread's id is the process id
     try {
-      setPriority(tid, BACKGROUND_NICE);
+      setPriority(tid, background);
       changed++;
     } catch {
       // The thread has ended, or the kernel refused: leave it as it is.

@@ -1,11 +1,11 @@
 /**
  * Review of src/thread-priority.ts: background threads must end up at a
  * lower priority than the event loop, whatever priority the server was
- * started at. `BACKGROUND_NICE` is an absolute nice value, so a server
+ * started at. (It once set an absolute nice value, so a server
  * started with a nice value above it (`nice -n 15`, systemd `Nice=15`, a
  * batch slot) gets its background threads raised above its event loop
  * wherever the kernel lets it (root, CAP_SYS_NICE, RLIMIT_NICE: the usual
- * case in a container).
+ * case in a container).)
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
