@@ -10,7 +10,14 @@ import { Type, type Static } from 'typebox';
 
 import { badRequest, conflict, notFound } from '../../errors.ts';
 import { decodeCursor, toPage, type Page } from '../../pagination.ts';
-import { now, requireOwned, sealerFor, type JournalContext, type Sealer } from '../vault.ts';
+import {
+  now,
+  requireOwned,
+  sealerFor,
+  type JournalContext,
+  type Sealer,
+  type VaultDb,
+} from '../vault.ts';
 import * as repo from './entries.repository.ts';
 import { queryTerms, snippet, termMatcher } from './search.ts';
 
@@ -57,6 +64,9 @@ export interface SearchHit {
   readonly title: string;
   readonly snippet: string;
 }
+
+/** Tries of an update that keeps finding its entry changed by another write. */
+const UPDATE_ATTEMPTS = 3;
 
 /** Entries decrypted per batch while searching: bounds memory whatever the journal's size. */
 export const SEARCH_BATCH = 100;
@@ -142,36 +152,54 @@ export class EntryService {
 
   async update(userId: string, date: string, changes: EntryChanges): Promise<Entry> {
     const sealer = await sealerFor(this.ctx, userId);
-    // Everything the answer shows is known once the transaction commits, so
-    // nothing is read back and opened again; only the links are asked for.
-    return this.ctx.db.transaction().execute(async (trx) => {
-      const row = await repo.findEntry(trx, userId, date);
-      if (!row) throw notFound('The entry');
-      const current = sealer.open('entries', row, EntryPayload);
-      const payload: EntryPayload = {
-        title: changes.title ?? current.title,
-        content: changes.content ?? current.content,
-        completed: changes.completed ?? current.completed,
-      };
-      if (changes.pillarIds !== undefined) {
-        const owned = await requireOwned(trx, 'pillars', userId, changes.pillarIds, 'A pillar');
-        await repo.setPillarLinks(trx, userId, row.id, owned);
-      }
-      const updatedAt = now();
-      await repo.updateEntry(trx, userId, row.id, {
-        payload: sealer.seal('entries', row.id, payload),
-        updated_at: updatedAt,
-      });
-      const links = await repo.pillarLinks(trx, userId, [row.id]);
-      return {
-        id: row.id,
-        date: row.entry_date,
-        ...payload,
-        pillarIds: links.get(row.id) ?? [],
-        createdAt: row.created_at,
-        updatedAt,
-      };
+    // Two edits of different fields at once must both stay: a write whose
+    // entry changed since it was read starts over from the new one.
+    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+      const updated = await this.ctx.db
+        .transaction()
+        .execute((trx) => this.tryUpdate(trx, sealer, userId, date, changes));
+      if (updated !== undefined) return updated;
+    }
+    throw conflict('The entry kept changing while this change was saved; try again');
+  }
+
+  /** One attempt; undefined when another write changed the entry after it was read. */
+  private async tryUpdate(
+    trx: VaultDb,
+    sealer: Sealer,
+    userId: string,
+    date: string,
+    changes: EntryChanges,
+  ): Promise<Entry | undefined> {
+    const row = await repo.findEntry(trx, userId, date);
+    if (!row) throw notFound('The entry');
+    const current = sealer.open('entries', row, EntryPayload);
+    const payload: EntryPayload = {
+      title: changes.title ?? current.title,
+      content: changes.content ?? current.content,
+      completed: changes.completed ?? current.completed,
+    };
+    const updatedAt = now();
+    const written = await repo.updateEntry(trx, userId, row.id, row.payload, {
+      payload: sealer.seal('entries', row.id, payload),
+      updated_at: updatedAt,
     });
+    if (!written) return undefined;
+    if (changes.pillarIds !== undefined) {
+      const owned = await requireOwned(trx, 'pillars', userId, changes.pillarIds, 'A pillar');
+      await repo.setPillarLinks(trx, userId, row.id, owned);
+    }
+    // Everything the answer shows is known here, so nothing is read back and
+    // opened again; only the links are asked for.
+    const links = await repo.pillarLinks(trx, userId, [row.id]);
+    return {
+      id: row.id,
+      date: row.entry_date,
+      ...payload,
+      pillarIds: links.get(row.id) ?? [],
+      createdAt: row.created_at,
+      updatedAt,
+    };
   }
 
   async remove(userId: string, date: string): Promise<void> {
