@@ -85,3 +85,49 @@ export function round(value: number, digits = 1): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
 }
+
+/** How `npm start` starts the server: the environment it sets and its node flags. */
+export interface StartScript {
+  /** `NAME=value` assignments before `node`, resolved as the shell would. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Flags between `node` and the entry script, but `--import tsx` (the bench adds its own). */
+  readonly nodeFlags: readonly string[];
+}
+
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/;
+const WITH_DEFAULT = /^\$\{([A-Za-z_][A-Za-z0-9_]*):-([^}]*)\}$/;
+
+/**
+ * Reads a `start` script of the form `A=1 B=${B:-2} node --flag --import tsx
+ * src/server.ts`: plain words only (no quotes or other expansions, which are
+ * refused rather than guessed at). `${B:-2}` is B from `environment` when set
+ * and not empty, else 2, as in the shell.
+ */
+export function parseStartScript(script: string, environment: NodeJS.ProcessEnv): StartScript {
+  if (/["'`\\;&|]/.test(script)) throw new Error(`start script too clever to read: ${script}`);
+  const words = script.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  let i = 0;
+  for (; i < words.length; i++) {
+    const [, name, raw = ''] = ASSIGNMENT.exec(words[i] ?? '') ?? [];
+    if (name === undefined) break;
+    const fallback = WITH_DEFAULT.exec(raw);
+    if (fallback) env[name] = environment[fallback[1] ?? ''] || (fallback[2] ?? '');
+    else if (raw.includes('$')) throw new Error(`start script too clever to read: ${words[i]}`);
+    else env[name] = raw;
+  }
+  if (words[i] !== 'node') throw new Error(`start script does not run node: ${script}`);
+  const flags = words.slice(i + 1, -1);
+  const nodeFlags: string[] = [];
+  for (let j = 0; j < flags.length; j++) {
+    if (flags[j] === '--import' && flags[j + 1] === 'tsx') j++;
+    else nodeFlags.push(flags[j] ?? '');
+  }
+  return { env, nodeFlags };
+}
+
+/** `parseStartScript` on the `start` script of a package.json. */
+export function startScript(packageJson: string, environment = process.env): StartScript {
+  const pkg = JSON.parse(readFileSync(packageJson, 'utf8')) as { scripts?: Record<string, string> };
+  return parseStartScript(pkg.scripts?.start ?? 'node src/server.ts', environment);
+}

@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: starts the real server (`node --import tsx src/server.ts`,
- * the thread pool size `npm start` sets) on 127.0.0.1 with a temporary data
- * directory, fresh random secrets, production argon2 parameters and rate
- * limits raised for the run; seeds it (bench/seed.ts); drives each scenario
+ * with the environment and node flags `npm start` sets) on 127.0.0.1 with a
+ * temporary data directory, fresh random secrets, production argon2
+ * parameters and rate limits raised for the run; seeds it (bench/seed.ts),
+ * in that environment too; drives each scenario
  * with wrk (or autocannon) on loopback; prints one table and writes it as
  * JSON and Markdown under bench/results/ (not committed). Numbers are
  * reported, never asserted. Knobs, all optional:
@@ -34,7 +35,7 @@ import { fileURLToPath } from 'node:url';
 
 import { addDays } from '../src/journal/calendar.ts';
 import { chooseGenerator, niced, type LoadGenerator, type Measured, type Plan } from './load.ts';
-import { cpuSecondsOf, memoryOf, MemorySampler, round } from './proc.ts';
+import { cpuSecondsOf, memoryOf, MemorySampler, round, startScript } from './proc.ts';
 import {
   markdownReport,
   notes,
@@ -101,14 +102,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
-/** The thread pool size `npm start` gives the server, read from package.json. */
-function threadPoolSize(): string {
-  if (process.env.UV_THREADPOOL_SIZE) return process.env.UV_THREADPOOL_SIZE;
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-    scripts?: Record<string, string>;
-  };
-  return /UV_THREADPOOL_SIZE:-(\d+)/.exec(pkg.scripts?.start ?? '')?.[1] ?? '8';
-}
+/** The environment and node flags `npm start` gives the server, read from package.json. */
+const START = startScript(join(ROOT, 'package.json'));
 
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -237,7 +232,7 @@ async function main(): Promise<void> {
     LOCKOUT_THRESHOLD: '1000',
     BENCH_BARE_ROUTE: 'true',
     BENCH_USERS: String(settings.users),
-    UV_THREADPOOL_SIZE: threadPoolSize(),
+    ...START.env,
     ...serverOverrides,
   };
 
@@ -264,7 +259,10 @@ async function main(): Promise<void> {
     const profArgs = settings.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const logFile = join(dir, 'server.log');
     const out = openSync(logFile, 'a');
-    const [command, commandArgs] = niced(process.execPath, nodeArgs('src/server.ts', profArgs));
+    const [command, commandArgs] = niced(
+      process.execPath,
+      nodeArgs('src/server.ts', [...START.nodeFlags, ...profArgs]),
+    );
     server = spawn(command, commandArgs, {
       env,
       cwd: dir,
@@ -656,6 +654,12 @@ async function main(): Promise<void> {
         rounds: settings.rounds,
         serverLogLevel: settings.logLevel,
         uvThreadpoolSize: env.UV_THREADPOOL_SIZE ?? '',
+        ...Object.fromEntries(
+          Object.entries(START.env)
+            .filter(([name]) => name !== 'UV_THREADPOOL_SIZE')
+            .map(([name, value]) => [`start ${name}`, value]),
+        ),
+        ...(START.nodeFlags.length > 0 ? { nodeFlags: START.nodeFlags.join(' ') } : {}),
         hashConcurrency: HASH_CONCURRENCY,
         hashQueue: HASH_QUEUE,
         cpuProfile: settings.cpuProfile,

@@ -1,0 +1,43 @@
+/**
+ * The bench starts the server the way `npm start` does: it reads the start
+ * script's environment and node flags from package.json (bench/proc.ts).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { parseStartScript, startScript } from '../../bench/proc.ts';
+
+test('bench: the start script gives its environment, defaults resolved as the shell does, and its node flags but tsx', () => {
+  const script =
+    'UV_THREADPOOL_SIZE=${UV_THREADPOOL_SIZE:-8} MALLOC_ARENA_MAX=2 ' +
+    'GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1} ' +
+    'node --max-semi-space-size=4 --import tsx src/server.ts';
+  assert.deepEqual(parseStartScript(script, { UV_THREADPOOL_SIZE: '4', GLIBC_TUNABLES: '' }), {
+    env: {
+      UV_THREADPOOL_SIZE: '4',
+      MALLOC_ARENA_MAX: '2',
+      GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1',
+    },
+    nodeFlags: ['--max-semi-space-size=4'],
+  });
+  assert.deepEqual(parseStartScript('node --import ./hooks.js src/server.ts', {}), {
+    env: {},
+    nodeFlags: ['--import', './hooks.js'],
+  });
+});
+
+test('bench: a start script it cannot read as plain words is refused, not guessed at', () => {
+  for (const script of [
+    'A="two words" node src/server.ts',
+    'A=$B node src/server.ts',
+    'A=1 tsx src/server.ts',
+    'A=1 node src/server.ts && echo done',
+  ]) {
+    assert.throws(() => parseStartScript(script, {}), /start script/, script);
+  }
+});
+
+test("bench: this package's own start script is one it can read", () => {
+  const start = startScript(new URL('../../package.json', import.meta.url).pathname, {});
+  assert.ok(start.env.UV_THREADPOOL_SIZE, 'the start script sets the thread pool size');
+});
