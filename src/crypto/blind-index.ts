@@ -14,8 +14,18 @@ export function normaliseEmail(email: string): string {
   return email.trim().normalize('NFC').toLowerCase();
 }
 
+/** Each master key's index key, derived once: every login and signup needs it. */
+const indexKeys = new WeakMap<MasterKey, Buffer>();
+
+function indexKey(mek: MasterKey): Buffer {
+  let key = indexKeys.get(mek);
+  if (key === undefined) {
+    key = deriveKey(mek.key, PURPOSE);
+    indexKeys.set(mek, key);
+  }
+  return key;
+}
+
 export function emailIndex(mek: MasterKey, email: string): string {
-  return createHmac('sha256', deriveKey(mek.key, PURPOSE))
-    .update(normaliseEmail(email), 'utf8')
-    .digest('hex');
+  return createHmac('sha256', indexKey(mek)).update(normaliseEmail(email), 'utf8').digest('hex');
 }
