@@ -92,14 +92,16 @@ export interface StartScript {
   readonly env: Readonly<Record<string, string>>;
   /** Flags between `node` and the entry script, but `--import tsx` (the bench adds its own). */
   readonly nodeFlags: readonly string[];
+  /** The entry script, relative to the package: `dist/server.js`, or a `.ts` file run through tsx. */
+  readonly entry: string;
 }
 
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/;
 const WITH_DEFAULT = /^\$\{([A-Za-z_][A-Za-z0-9_]*):-([^}]*)\}$/;
 
 /**
- * Reads a `start` script of the form `A=1 B=${B:-2} node --flag --import tsx
- * src/server.ts`: plain words only (no quotes or other expansions, which are
+ * Reads a `start` script of the form `A=1 B=${B:-2} node --flag dist/server.js`
+ * (or `node --import tsx src/server.ts`): plain words only (no quotes or other expansions, which are
  * refused rather than guessed at). `${B:-2}` is B from `environment` when set
  * and not empty, else 2, as in the shell.
  */
@@ -117,17 +119,21 @@ export function parseStartScript(script: string, environment: NodeJS.ProcessEnv)
     else env[name] = raw;
   }
   if (words[i] !== 'node') throw new Error(`start script does not run node: ${script}`);
+  const entry = words.at(-1) ?? '';
+  if (i + 1 >= words.length || entry.startsWith('-')) {
+    throw new Error(`start script names no entry script: ${script}`);
+  }
   const flags = words.slice(i + 1, -1);
   const nodeFlags: string[] = [];
   for (let j = 0; j < flags.length; j++) {
     if (flags[j] === '--import' && flags[j + 1] === 'tsx') j++;
     else nodeFlags.push(flags[j] ?? '');
   }
-  return { env, nodeFlags };
+  return { env, nodeFlags, entry };
 }
 
 /** `parseStartScript` on the `start` script of a package.json. */
 export function startScript(packageJson: string, environment = process.env): StartScript {
   const pkg = JSON.parse(readFileSync(packageJson, 'utf8')) as { scripts?: Record<string, string> };
-  return parseStartScript(pkg.scripts?.start ?? 'node src/server.ts', environment);
+  return parseStartScript(pkg.scripts?.start ?? 'node dist/server.js', environment);
 }

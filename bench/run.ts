@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: starts the real server (`node --import tsx src/server.ts`,
- * with the environment and node flags `npm start` sets) on 127.0.0.1 with a
+ * `npm run bench`: starts the real server as `npm start` does (the built
+ * `dist/server.js`, with the environment and node flags it sets) on 127.0.0.1 with a
  * temporary data directory, fresh random secrets, production argon2
  * parameters and rate limits raised for the run; seeds it (bench/seed.ts),
  * in that environment too; drives each scenario
@@ -25,7 +25,7 @@
  *   BENCH_SERVER_<NAME>=value  passed to the server as <NAME> (e.g. BENCH_SERVER_HASH_CONCURRENCY=1,
  *                              BENCH_SERVER_MALLOC_MMAP_THRESHOLD_=1048576)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -121,6 +121,22 @@ function freePort(): Promise<number> {
 /** `node --import tsx <script>`, with tsx resolved from this checkout whatever the cwd. */
 function nodeArgs(script: string, extra: readonly string[] = []): string[] {
   return ['--import', import.meta.resolve('tsx'), ...extra, join(ROOT, script)];
+}
+
+/**
+ * The server's node arguments as `npm start` gives them: its flags and entry
+ * script (built JavaScript, compiled first by the same step as npm's
+ * prestart when src/ is newer), or a TypeScript entry through tsx.
+ */
+function serverArgs(extra: readonly string[]): string[] {
+  const flags = [...START.nodeFlags, ...extra];
+  if (START.entry.endsWith('.ts')) return nodeArgs(START.entry, flags);
+  const built = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-if-stale.mjs')], {
+    stdio: 'inherit',
+  });
+  if (built.status !== 0)
+    throw new Error('could not compile the server (scripts/build-if-stale.mjs)');
+  return [...flags, join(ROOT, START.entry)];
 }
 
 function runToEnd(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
@@ -259,10 +275,7 @@ async function main(): Promise<void> {
     const profArgs = settings.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const logFile = join(dir, 'server.log');
     const out = openSync(logFile, 'a');
-    const [command, commandArgs] = niced(
-      process.execPath,
-      nodeArgs('src/server.ts', [...START.nodeFlags, ...profArgs]),
-    );
+    const [command, commandArgs] = niced(process.execPath, serverArgs(profArgs));
     server = spawn(command, commandArgs, {
       env,
       cwd: dir,
@@ -660,6 +673,7 @@ async function main(): Promise<void> {
             .map(([name, value]) => [`start ${name}`, value]),
         ),
         ...(START.nodeFlags.length > 0 ? { nodeFlags: START.nodeFlags.join(' ') } : {}),
+        serverEntry: START.entry,
         hashConcurrency: HASH_CONCURRENCY,
         hashQueue: HASH_QUEUE,
         cpuProfile: settings.cpuProfile,

@@ -1,16 +1,31 @@
 /**
- * Start-up runs the real process, as an operator would: `npm start`
- * (`node --import tsx src/server.ts`) and `daybook serve`, in a directory
- * with no .env, with nothing inherited from the test runner's environment.
+ * Start-up runs the real process, as an operator would: `npm start` (its
+ * prestart compiles src/ into dist/ when stale, then `node dist/server.js`),
+ * the same server through tsx (`npm run dev`, the tests), and `daybook serve`,
+ * in a directory with no .env, with nothing inherited from the test runner's
+ * environment. The built server runs from a copy of the checkout compiled
+ * here, so the repository's own dist/ is left alone.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { cpSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test, type TestContext } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 
 import { tempDir } from '../helpers.ts';
-import { BIN, cleanEnv, freePort, ROOT, run, SERVER, start, TSX, waitForHttp } from '../process.ts';
+import {
+  BIN,
+  cleanEnv,
+  freePort,
+  ROOT,
+  run,
+  SERVER,
+  start,
+  TSX,
+  waitForHttp,
+  type Finished,
+} from '../process.ts';
 
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
 
@@ -20,10 +35,42 @@ function workDir(t: TestContext): string {
   return dir;
 }
 
+/** A checkout of its own (sources, configs, scripts; node_modules linked), compiled by prestart. */
+const CHECKOUT = mkdtempSync(join(tmpdir(), 'daybook-built-'));
+const PRESTART = join(CHECKOUT, 'scripts', 'build-if-stale.mjs');
+let firstBuild: Finished | undefined;
+
+before(async () => {
+  for (const path of ['src', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json']) {
+    cpSync(join(ROOT, path), join(CHECKOUT, path), { recursive: true });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(CHECKOUT, 'node_modules'), 'dir');
+  firstBuild = await run([PRESTART], { cwd: CHECKOUT, env: cleanEnv(), timeoutMs: 300_000 });
+});
+after(() => rmSync(CHECKOUT, { recursive: true, force: true }));
+
 const ENTRY_POINTS: Record<string, readonly string[]> = {
-  'npm start (node --import tsx src/server.ts)': ['--import', TSX, SERVER],
+  'npm start (node dist/server.js)': [join(CHECKOUT, 'dist', 'server.js')],
+  'the server through tsx (node --import tsx src/server.ts)': ['--import', TSX, SERVER],
   'daybook serve (bin/daybook.js)': [BIN, 'serve'],
 };
+
+test("npm start's prestart compiles a checkout without dist/, skips a current one, and compiles again once a source file is newer", async () => {
+  assert.equal(firstBuild?.code, 0, firstBuild?.stderr);
+  assert.match(firstBuild?.stderr ?? '', /compiling src\/ into dist\//);
+  assert.ok(existsSync(join(CHECKOUT, 'dist', 'server.js')));
+
+  const current = await run([PRESTART], { cwd: CHECKOUT, env: cleanEnv() });
+  assert.equal(current.code, 0, current.stderr);
+  assert.equal(current.stderr, '', 'a current build is not compiled again');
+
+  // A source edited after the build (an hour ahead, beyond any clock granularity).
+  const later = new Date(Date.now() + 3_600_000);
+  utimesSync(join(CHECKOUT, 'src', 'app.ts'), later, later);
+  const stale = await run([PRESTART], { cwd: CHECKOUT, env: cleanEnv(), timeoutMs: 300_000 });
+  assert.equal(stale.code, 0, stale.stderr);
+  assert.match(stale.stderr, /compiling src\/ into dist\//);
+});
 
 const BAD_KEYS: Record<string, Record<string, string>> = {
   unset: {},
@@ -84,7 +131,7 @@ for (const [entry, args] of Object.entries(ENTRY_POINTS)) {
   });
 }
 
-test('npm start serves from a checkout whose path contains a space', async (t) => {
+test('the server serves from a checkout whose path contains a space', async (t) => {
   // The entry-point check once compared import.meta.url with `file://${argv[1]}`,
   // so under "/home/my name/daybook" the server silently exited 0 without serving.
   const dir = workDir(t);
