@@ -10,13 +10,13 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import type { Kysely } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import type { Static, TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 
 import { openJson, sealedAd, SealedValueError, sealJson } from '../crypto/sealed.ts';
-import type { VaultDatabase } from '../db/types.ts';
-import { notFound } from '../errors.ts';
+import type { PillarsTable, VaultDatabase } from '../db/types.ts';
+import { conflict, notFound } from '../errors.ts';
 
 export type VaultDb = Kysely<VaultDatabase>;
 
@@ -129,6 +129,54 @@ export async function upsertByKey<Found>(ops: {
     if (await ops.insert(randomUUID())) return;
   }
   throw new Error('upsert kept losing races');
+}
+
+/** Tries of an edit that keeps finding its row changed by another write. */
+const UPDATE_ATTEMPTS = 3;
+
+/**
+ * Makes a change to a sealed row without undoing a concurrent one (two
+ * devices editing different fields). Each try runs `attempt` in a
+ * transaction: it reads the row (404 when it is gone), opens it, merges the
+ * change and writes with {@link writeIfUnchanged}, answering undefined when
+ * that wrote nothing because another write came first; then it starts over
+ * from the new row. After {@link UPDATE_ATTEMPTS} tries it is a 409 naming
+ * `what` ("The pillar").
+ */
+export async function editSealed<T>(
+  db: VaultDb,
+  what: string,
+  attempt: (trx: VaultDb) => Promise<T | undefined>,
+): Promise<T> {
+  for (let tries = 0; tries < UPDATE_ATTEMPTS; tries++) {
+    const done = await db.transaction().execute(attempt);
+    if (done !== undefined) return done;
+  }
+  throw conflict(`${what} kept changing while this change was saved; try again`);
+}
+
+/**
+ * Writes `changes` over the user's row if its payload is still the one in
+ * `read`, the row the change was made from; false when another write came
+ * first or the row is gone. Every seal has a fresh nonce, so equal bytes
+ * mean no write in between.
+ */
+export async function writeIfUnchanged<T extends SealedTable>(
+  db: VaultDb,
+  table: T,
+  userId: string,
+  read: { readonly id: string; readonly payload: Uint8Array },
+  changes: Updateable<VaultDatabase[T]> & { payload: Buffer; updated_at: string },
+): Promise<boolean> {
+  // The tables share these columns; the casts only pick one for typing.
+  const result = await db
+    .updateTable(table as 'pillars')
+    .set(changes as Updateable<PillarsTable>)
+    .where('user_id', '=', userId)
+    .where('id', '=', read.id)
+    .where('payload', '=', Buffer.from(read.payload))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Rows actually written by an insert, for `onConflict(...).doNothing()` inserts. */

@@ -186,9 +186,7 @@ export function comparable(doc: Json): Json {
   };
 }
 
-export async function userIdOf(user: User): Promise<string> {
-  return ok(await user.call('GET', '/api/auth/profile')).id;
-}
+export { userIdOf } from '../journal/helpers.ts';
 
 /** The user's Sealer, as the journal makes it. */
 export async function sealerOf(deps: AppDeps, userId: string): Promise<Sealer> {

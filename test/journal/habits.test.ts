@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { addDays, todayIn } from '../../src/journal/calendar.ts';
-import { assertProblem, ok, twoUsers } from './helpers.ts';
+import {
+  assertConcurrentEditsBothStay,
+  assertEditOfDeletedIs404,
+  assertProblem,
+  ok,
+  twoUsers,
+  userIdOf,
+} from './helpers.ts';
 
 test('a habit is created, renamed, archived, restored, listed and deleted', async (t) => {
   const { alice } = await twoUsers(t);
@@ -195,4 +202,26 @@ test("today is the day in the time zone of the user's profile", async (t) => {
     // The clock may cross midnight during the call; allow only that.
     assert.ok([before, todayIn(timeZone)].includes(day.date), `${timeZone}: ${day.date}`);
   }
+});
+
+test('two concurrent edits of different habit fields both stay', async (t) => {
+  const { app, alice } = await twoUsers(t);
+  const userId = await userIdOf(alice);
+  const habit = ok(await alice.call('POST', '/api/habits', { name: 'Stretch' }), 201);
+  await assertConcurrentEditsBothStay(
+    (changes) => app.services.journal.habits.update(userId, habit.id, changes),
+    (round) => [{ name: `Stretch ${round}` }, { archived: round % 2 === 1 }],
+    async () => ok(await alice.call('GET', '/api/habits')).items[0],
+  );
+});
+
+test('an edit of a deleted habit is a 404 and does not bring it back', async (t) => {
+  const { alice } = await twoUsers(t);
+  const habit = ok(await alice.call('POST', '/api/habits', { name: 'Stretch' }), 201);
+  await assertEditOfDeletedIs404(
+    alice,
+    `/api/habits/${habit.id}`,
+    { name: 'Late' },
+    async () => ok(await alice.call('GET', '/api/habits')).items.length > 0,
+  );
 });

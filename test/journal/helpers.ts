@@ -79,3 +79,53 @@ export function ok(res: LightMyRequestResponse, status = 200): Json {
   assert.equal(res.statusCode, status, res.body);
   return JSON.parse(res.body);
 }
+
+/** Rounds of two concurrent edits in {@link assertConcurrentEditsBothStay}. */
+const EDIT_ROUNDS = 20;
+
+/** The id the server knows the user by. */
+export async function userIdOf(user: User): Promise<string> {
+  return ok(await user.call('GET', '/api/auth/profile')).id;
+}
+
+/**
+ * Two devices editing different fields of one object at once: each round
+ * starts both `edits` together (through the service, so on SQLite too their
+ * reads and writes interleave), then `read`s the object and expects every
+ * field either edit set.
+ */
+export async function assertConcurrentEditsBothStay<Changes extends object>(
+  edit: (changes: Changes) => Promise<unknown>,
+  edits: (round: number) => readonly [Changes, Changes],
+  read: () => Promise<Json>,
+): Promise<void> {
+  for (let round = 1; round <= EDIT_ROUNDS; round++) {
+    const [a, b] = edits(round);
+    await Promise.all([edit(a), edit(b)]);
+    const stored = await read();
+    const expected: Json = { ...a, ...b };
+    const got = Object.fromEntries(Object.keys(expected).map((k) => [k, stored[k]]));
+    assert.deepEqual(got, expected, `round ${round}: an edit succeeded and was then lost`);
+  }
+}
+
+/**
+ * An edit racing a delete of the same object, then one after it: the racing
+ * edit answers 200 (it came first) or 404, never anything else, the late one
+ * 404, and the object stays deleted (`stillThere` says whether it is).
+ */
+export async function assertEditOfDeletedIs404(
+  user: User,
+  url: string,
+  edit: Record<string, unknown>,
+  stillThere: () => Promise<boolean>,
+): Promise<void> {
+  const [deleted, racing] = await Promise.all([
+    user.call('DELETE', url),
+    user.call('PATCH', url, edit),
+  ]);
+  assert.equal(deleted.statusCode, 204, deleted.body);
+  assert.ok([200, 404].includes(racing.statusCode), racing.body);
+  assertProblem(await user.call('PATCH', url, edit), 404);
+  assert.equal(await stillThere(), false, 'an edit brought a deleted object back');
+}

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { SYSTEM_MOODS } from '../../src/journal/moods/moods.service.ts';
-import { assertProblem, ok, twoUsers } from './helpers.ts';
+import {
+  assertConcurrentEditsBothStay,
+  assertEditOfDeletedIs404,
+  assertProblem,
+  ok,
+  twoUsers,
+  userIdOf,
+} from './helpers.ts';
 
 const SYSTEM_ID = SYSTEM_MOODS[0]?.id ?? '';
 
@@ -141,4 +148,27 @@ test("another user's moods and mood log answer exactly like missing ones", async
   assert.deepEqual(ok(await bob.call('GET', '/api/moods')).items, SYSTEM_MOODS);
   assert.deepEqual(ok(await bob.call('GET', '/api/moods/log')), { items: [], nextCursor: null });
   assert.equal(ok(await alice.call('GET', '/api/moods/log')).items[0].note, 'hidden');
+});
+
+test('two concurrent edits of different mood fields both stay', async (t) => {
+  const { app, alice } = await twoUsers(t);
+  const userId = await userIdOf(alice);
+  const mood = ok(await alice.call('POST', '/api/moods', { name: 'Cosy', emoji: '🧸' }), 201);
+  const emojis = ['☕', '🌧', '🔥'];
+  await assertConcurrentEditsBothStay(
+    (changes) => app.services.journal.moods.update(userId, mood.id, changes),
+    (round) => [{ name: `Cosy ${round}` }, { emoji: emojis[round % emojis.length] ?? '☕' }],
+    async () => ok(await alice.call('GET', '/api/moods')).items.at(-1),
+  );
+});
+
+test('an edit of a deleted mood is a 404 and does not bring it back', async (t) => {
+  const { alice } = await twoUsers(t);
+  const mood = ok(await alice.call('POST', '/api/moods', { name: 'Cosy', emoji: '🧸' }), 201);
+  await assertEditOfDeletedIs404(
+    alice,
+    `/api/moods/${mood.id}`,
+    { name: 'Late' },
+    async () => ok(await alice.call('GET', '/api/moods')).items.length > SYSTEM_MOODS.length,
+  );
 });

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { MAX_ITEMS } from '../../src/journal/ordered.ts';
-import { assertProblem, ok, twoUsers } from './helpers.ts';
+import {
+  assertConcurrentEditsBothStay,
+  assertEditOfDeletedIs404,
+  assertProblem,
+  ok,
+  twoUsers,
+  userIdOf,
+} from './helpers.ts';
 
 test('a pillar is created, read, changed, archived, listed and deleted', async (t) => {
   const { alice } = await twoUsers(t);
@@ -187,4 +194,27 @@ test("another user's pillars answer exactly like missing ones", async (t) => {
   assertProblem(await bob.call('PUT', '/api/pillars/order', { ids: [pillar.id] }), 400);
   assert.deepEqual(ok(await bob.call('GET', '/api/pillars')), { items: [], nextCursor: null });
   assert.deepEqual(ok(await alice.call('GET', `/api/pillars/${pillar.id}`)), pillar);
+});
+
+test('two concurrent edits of different pillar fields both stay', async (t) => {
+  const { app, alice } = await twoUsers(t);
+  const userId = await userIdOf(alice);
+  const pillar = ok(await alice.call('POST', '/api/pillars', { name: 'Health' }), 201);
+  await assertConcurrentEditsBothStay(
+    (changes) => app.services.journal.pillars.update(userId, pillar.id, changes),
+    (round) => [{ name: `Health ${round}` }, { target: round, archived: round % 2 === 0 }],
+    async () => ok(await alice.call('GET', `/api/pillars/${pillar.id}`)),
+  );
+});
+
+test('an edit of a deleted pillar is a 404 and does not bring it back', async (t) => {
+  const { alice } = await twoUsers(t);
+  const pillar = ok(await alice.call('POST', '/api/pillars', { name: 'Health' }), 201);
+  const url = `/api/pillars/${pillar.id}`;
+  await assertEditOfDeletedIs404(
+    alice,
+    url,
+    { description: 'late' },
+    async () => (await alice.call('GET', url)).statusCode !== 404,
+  );
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { isoWeekOf, todayIn } from '../../src/journal/calendar.ts';
-import { assertProblem, ok, twoUsers } from './helpers.ts';
+import { isoWeekOf, todayIn, weekDates } from '../../src/journal/calendar.ts';
+import { assertConcurrentEditsBothStay, assertProblem, ok, twoUsers, userIdOf } from './helpers.ts';
 
 const EMPTY_SUMMARY = {
   pillars: [],
@@ -152,4 +152,16 @@ test("another user's recaps and summaries are never shown or changed", async (t)
   const bobsCurrent = ok(await bob.call('GET', '/api/weekly/current'));
   assert.deepEqual([bobsCurrent.week, bobsCurrent.wins], [thisWeek, '']);
   assert.equal(ok(await alice.call('GET', '/api/weekly/current')).wins, 'Alice this week');
+});
+
+test('two concurrent writes of different recap fields both stay', async (t) => {
+  const { app, alice } = await twoUsers(t);
+  const userId = await userIdOf(alice);
+  const week = weekDates('2026-W10');
+  assert.ok(week);
+  await assertConcurrentEditsBothStay(
+    (changes) => app.services.journal.weekly.put(userId, week, changes),
+    (round) => [{ wins: `won ${round}` }, { patterns: `saw ${round}` }],
+    async () => ok(await alice.call('GET', '/api/weekly/2026-W10')),
+  );
 });

@@ -64,28 +64,6 @@ export async function insertEntry(db: VaultDb, row: Insertable<EntriesTable>): P
   return inserted(result);
 }
 
-/**
- * Replaces the entry's payload if it still holds `read`, the payload the
- * change was made from; false when another write came first. Every seal has
- * a fresh nonce, so equal bytes mean no write in between.
- */
-export async function updateEntry(
-  db: VaultDb,
-  userId: string,
-  id: string,
-  read: Uint8Array,
-  changes: { payload: Buffer; updated_at: string },
-): Promise<boolean> {
-  const result = await db
-    .updateTable('entries')
-    .set(changes)
-    .where('user_id', '=', userId)
-    .where('id', '=', id)
-    .where('payload', '=', Buffer.from(read))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
 /** Deletes the day's entry (its links go with it); false when there was none. */
 export async function deleteEntry(db: VaultDb, userId: string, date: string): Promise<boolean> {
   const result = await db

@@ -11,9 +11,11 @@ import { Type, type Static } from 'typebox';
 import { badRequest, conflict, notFound } from '../../errors.ts';
 import { decodeCursor, toPage, type Page } from '../../pagination.ts';
 import {
+  editSealed,
   now,
   requireOwned,
   sealerFor,
+  writeIfUnchanged,
   type JournalContext,
   type Sealer,
   type VaultDb,
@@ -64,9 +66,6 @@ export interface SearchHit {
   readonly title: string;
   readonly snippet: string;
 }
-
-/** Tries of an update that keeps finding its entry changed by another write. */
-const UPDATE_ATTEMPTS = 3;
 
 /** Entries decrypted per batch while searching: bounds memory whatever the journal's size. */
 export const SEARCH_BATCH = 100;
@@ -150,17 +149,12 @@ export class EntryService {
     };
   }
 
+  /** Changes the fields given; a concurrent change of other fields stays (see editSealed). */
   async update(userId: string, date: string, changes: EntryChanges): Promise<Entry> {
     const sealer = await sealerFor(this.ctx, userId);
-    // Two edits of different fields at once must both stay: a write whose
-    // entry changed since it was read starts over from the new one.
-    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-      const updated = await this.ctx.db
-        .transaction()
-        .execute((trx) => this.tryUpdate(trx, sealer, userId, date, changes));
-      if (updated !== undefined) return updated;
-    }
-    throw conflict('The entry kept changing while this change was saved; try again');
+    return editSealed(this.ctx.db, 'The entry', (trx) =>
+      this.tryUpdate(trx, sealer, userId, date, changes),
+    );
   }
 
   /** One attempt; undefined when another write changed the entry after it was read. */
@@ -180,7 +174,7 @@ export class EntryService {
       completed: changes.completed ?? current.completed,
     };
     const updatedAt = now();
-    const written = await repo.updateEntry(trx, userId, row.id, row.payload, {
+    const written = await writeIfUnchanged(trx, 'entries', userId, row, {
       payload: sealer.seal('entries', row.id, payload),
       updated_at: updatedAt,
     });

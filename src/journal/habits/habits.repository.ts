@@ -34,20 +34,6 @@ export async function insertHabit(db: VaultDb, row: Insertable<HabitsTable>): Pr
   await db.insertInto('habits').values(row).execute();
 }
 
-export async function updateHabit(
-  db: VaultDb,
-  userId: string,
-  id: string,
-  changes: { payload: Buffer; archived: number; updated_at: string },
-): Promise<void> {
-  await db
-    .updateTable('habits')
-    .set(changes)
-    .where('user_id', '=', userId)
-    .where('id', '=', id)
-    .execute();
-}
-
 /** Deletes the habit with its checks; false when the user has no such habit. */
 export async function deleteHabit(db: VaultDb, userId: string, id: string): Promise<boolean> {
   const result = await db

@@ -10,7 +10,14 @@ import { Type } from 'typebox';
 import { notFound } from '../../errors.ts';
 import { daysBetween, type Week } from '../calendar.ts';
 import { nextPosition, reorder } from '../ordered.ts';
-import { now, sealerFor, type JournalContext, type Sealer } from '../vault.ts';
+import {
+  editSealed,
+  now,
+  sealerFor,
+  writeIfUnchanged,
+  type JournalContext,
+  type Sealer,
+} from '../vault.ts';
 import * as repo from './habits.repository.ts';
 
 /** Field schemas, shared by the sealed payload and the HTTP layer. */
@@ -105,16 +112,19 @@ export class HabitService {
     };
   }
 
+  /** Changes the fields given; a concurrent change of other fields stays (see editSealed). */
   async update(userId: string, id: string, changes: HabitChanges): Promise<Habit> {
     const sealer = await sealerFor(this.ctx, userId);
-    const row = await this.row(userId, id);
-    const current = sealer.open('habits', row, HabitPayload);
-    const name = changes.name ?? current.name;
-    const archived = changes.archived ?? row.archived === 1;
-    await repo.updateHabit(this.ctx.db, userId, id, {
-      payload: sealer.seal('habits', id, { name }),
-      archived: archived ? 1 : 0,
-      updated_at: now(),
+    const { row, name, archived } = await editSealed(this.ctx.db, 'The habit', async (trx) => {
+      const row = await this.row(userId, id, trx);
+      const name = changes.name ?? sealer.open('habits', row, HabitPayload).name;
+      const archived = changes.archived ?? row.archived === 1;
+      const written = await writeIfUnchanged(trx, 'habits', userId, row, {
+        payload: sealer.seal('habits', id, { name }),
+        archived: archived ? 1 : 0,
+        updated_at: now(),
+      });
+      return written ? { row, name, archived } : undefined;
     });
     const checks = await repo.listChecks(this.ctx.db, userId, { habitIds: [id] });
     const streak = streaks(
@@ -207,8 +217,8 @@ export class HabitService {
     };
   }
 
-  private async row(userId: string, id: string): Promise<repo.HabitRow> {
-    const row = await repo.findHabit(this.ctx.db, userId, id);
+  private async row(userId: string, id: string, db = this.ctx.db): Promise<repo.HabitRow> {
+    const row = await repo.findHabit(db, userId, id);
     if (!row) throw notFound('The habit');
     return row;
   }

@@ -39,18 +39,21 @@ export async function insertMood(db: VaultDb, row: Insertable<MoodsTable>): Prom
   await db.insertInto('moods').values(row).execute();
 }
 
-export async function updateMood(
+/** Sets the mood's archived flag; false when the user has no such mood. */
+export async function setMoodArchived(
   db: VaultDb,
   userId: string,
   id: string,
-  changes: { payload?: Buffer; archived?: number; updated_at: string },
-): Promise<void> {
-  await db
+  archived: number,
+  at: string,
+): Promise<boolean> {
+  const result = await db
     .updateTable('moods')
-    .set(changes)
+    .set({ archived, updated_at: at })
     .where('user_id', '=', userId)
     .where('id', '=', id)
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function deleteMood(db: VaultDb, userId: string, id: string): Promise<void> {

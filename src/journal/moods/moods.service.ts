@@ -10,7 +10,14 @@ import { Type, type Static } from 'typebox';
 import { conflict, forbidden, notFound } from '../../errors.ts';
 import { decodeCursor, toPage, type Page } from '../../pagination.ts';
 import { addDays } from '../calendar.ts';
-import { now, sealerFor, type JournalContext, type Sealer } from '../vault.ts';
+import {
+  editSealed,
+  now,
+  sealerFor,
+  writeIfUnchanged,
+  type JournalContext,
+  type Sealer,
+} from '../vault.ts';
 import * as repo from './moods.repository.ts';
 
 /** Field schemas, shared by the sealed payloads and the HTTP layer. */
@@ -100,25 +107,31 @@ export class MoodService {
     return { id, ...payload, system: false, archived: false };
   }
 
+  /** Changes the fields given; a concurrent change of the other field stays (see editSealed). */
   async update(userId: string, id: string, changes: Partial<MoodPayload>): Promise<Mood> {
-    const { sealer, mood } = await this.own(userId, id);
-    const payload: MoodPayload = {
-      name: changes.name ?? mood.name,
-      emoji: changes.emoji ?? mood.emoji,
-    };
-    await repo.updateMood(this.ctx.db, userId, id, {
-      payload: sealer.seal('moods', id, payload),
-      updated_at: now(),
+    const sealer = await sealerFor(this.ctx, userId);
+    return editSealed(this.ctx.db, 'The mood', async (trx) => {
+      const row = await this.own(userId, id, trx);
+      const mood = this.toMood(sealer, row);
+      const payload: MoodPayload = {
+        name: changes.name ?? mood.name,
+        emoji: changes.emoji ?? mood.emoji,
+      };
+      const written = await writeIfUnchanged(trx, 'moods', userId, row, {
+        payload: sealer.seal('moods', id, payload),
+        updated_at: now(),
+      });
+      return written ? { ...mood, ...payload } : undefined;
     });
-    return { ...mood, ...payload };
   }
 
+  /** Sets only the plain archived flag, so it never undoes a concurrent change of the payload. */
   async setArchived(userId: string, id: string, archived: boolean): Promise<Mood> {
-    const { mood } = await this.own(userId, id);
-    await repo.updateMood(this.ctx.db, userId, id, {
-      archived: archived ? 1 : 0,
-      updated_at: now(),
-    });
+    const sealer = await sealerFor(this.ctx, userId);
+    const mood = this.toMood(sealer, await this.own(userId, id));
+    if (!(await repo.setMoodArchived(this.ctx.db, userId, id, archived ? 1 : 0, now()))) {
+      throw notFound('The mood');
+    }
     return { ...mood, archived };
   }
 
@@ -188,12 +201,11 @@ export class MoodService {
   }
 
   /** One of the user's own moods: 403 for a system mood, 404 when there is none. */
-  private async own(userId: string, id: string): Promise<{ sealer: Sealer; mood: Mood }> {
+  private async own(userId: string, id: string, db = this.ctx.db): Promise<repo.MoodRow> {
     if (SYSTEM_IDS.has(id)) systemMoodsAreFixed();
-    const row = await repo.findMood(this.ctx.db, userId, id);
+    const row = await repo.findMood(db, userId, id);
     if (!row) throw notFound('The mood');
-    const sealer = await sealerFor(this.ctx, userId);
-    return { sealer, mood: this.toMood(sealer, row) };
+    return row;
   }
 
   private toMood(sealer: Sealer, row: repo.MoodRow): Mood {

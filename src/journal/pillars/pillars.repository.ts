@@ -33,20 +33,6 @@ export async function insertPillar(db: VaultDb, row: Insertable<PillarsTable>): 
   await db.insertInto('pillars').values(row).execute();
 }
 
-export async function updatePillar(
-  db: VaultDb,
-  userId: string,
-  id: string,
-  changes: { payload: Buffer; archived: number; updated_at: string },
-): Promise<void> {
-  await db
-    .updateTable('pillars')
-    .set(changes)
-    .where('user_id', '=', userId)
-    .where('id', '=', id)
-    .execute();
-}
-
 /** Deletes the pillar (its entry links go with it); false when the user has no such pillar. */
 export async function deletePillar(db: VaultDb, userId: string, id: string): Promise<boolean> {
   const result = await db

@@ -10,7 +10,14 @@ import { Type, type Static } from 'typebox';
 import { notFound } from '../../errors.ts';
 import { weekOf, type Week } from '../calendar.ts';
 import { nextPosition, reorder } from '../ordered.ts';
-import { now, sealerFor, type JournalContext, type Sealer } from '../vault.ts';
+import {
+  editSealed,
+  now,
+  sealerFor,
+  writeIfUnchanged,
+  type JournalContext,
+  type Sealer,
+} from '../vault.ts';
 import * as repo from './pillars.repository.ts';
 
 /** Field schemas, shared by the sealed payload and the HTTP layer. */
@@ -112,25 +119,29 @@ export class PillarService {
     return { id, ...payload, archived: false, position, createdAt: at, updatedAt: at };
   }
 
+  /** Changes the fields given; a concurrent change of other fields stays (see editSealed). */
   async update(userId: string, id: string, changes: PillarChanges): Promise<Pillar> {
     const sealer = await sealerFor(this.ctx, userId);
-    const current = toPillar(sealer, await this.row(userId, id));
-    const { archived = current.archived, ...fields } = changes;
-    const payload: PillarPayload = {
-      name: fields.name ?? current.name,
-      description: fields.description ?? current.description,
-      color: fields.color === undefined ? current.color : fields.color,
-      icon: fields.icon === undefined ? current.icon : fields.icon,
-      target: fields.target ?? current.target,
-      current: fields.current ?? current.current,
-    };
-    const at = now();
-    await repo.updatePillar(this.ctx.db, userId, id, {
-      payload: sealer.seal('pillars', id, payload),
-      archived: archived ? 1 : 0,
-      updated_at: at,
+    return editSealed(this.ctx.db, 'The pillar', async (trx) => {
+      const row = await this.row(userId, id, trx);
+      const current = toPillar(sealer, row);
+      const { archived = current.archived, ...fields } = changes;
+      const payload: PillarPayload = {
+        name: fields.name ?? current.name,
+        description: fields.description ?? current.description,
+        color: fields.color === undefined ? current.color : fields.color,
+        icon: fields.icon === undefined ? current.icon : fields.icon,
+        target: fields.target ?? current.target,
+        current: fields.current ?? current.current,
+      };
+      const at = now();
+      const written = await writeIfUnchanged(trx, 'pillars', userId, row, {
+        payload: sealer.seal('pillars', id, payload),
+        archived: archived ? 1 : 0,
+        updated_at: at,
+      });
+      return written ? { ...current, ...payload, archived, updatedAt: at } : undefined;
     });
-    return { ...current, ...payload, archived, updatedAt: at };
   }
 
   async remove(userId: string, id: string): Promise<void> {
@@ -171,8 +182,8 @@ export class PillarService {
     return { week: week.week, items };
   }
 
-  private async row(userId: string, id: string): Promise<repo.PillarRow> {
-    const row = await repo.findPillar(this.ctx.db, userId, id);
+  private async row(userId: string, id: string, db = this.ctx.db): Promise<repo.PillarRow> {
+    const row = await repo.findPillar(db, userId, id);
     if (!row) throw notFound('The pillar');
     return row;
   }

@@ -32,20 +32,6 @@ export async function insertRecap(
   return inserted(result);
 }
 
-export async function updateRecap(
-  db: VaultDb,
-  userId: string,
-  id: string,
-  changes: { payload: Buffer; updated_at: string },
-): Promise<void> {
-  await db
-    .updateTable('weekly_recaps')
-    .set(changes)
-    .where('user_id', '=', userId)
-    .where('id', '=', id)
-    .execute();
-}
-
 /** The user's written recaps, newest week first (`YYYY-Www` sorts as text). */
 export function listRecaps(
   db: VaultDb,

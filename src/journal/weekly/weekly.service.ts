@@ -4,6 +4,8 @@
  * summary — pillar scores, feels and habit completion — even for a week
  * nothing was written about.
  */
+import { randomUUID } from 'node:crypto';
+
 import { Type, type Static } from 'typebox';
 
 import { decodeCursor, toPage, type Page } from '../../pagination.ts';
@@ -12,7 +14,7 @@ import { fold } from '../entries/search.ts';
 import type { FeelsDay, FeelsService } from '../feels/feels.service.ts';
 import type { HabitService } from '../habits/habits.service.ts';
 import type { PillarScore, PillarService } from '../pillars/pillars.service.ts';
-import { now, sealerFor, upsertByKey, type JournalContext } from '../vault.ts';
+import { editSealed, now, sealerFor, writeIfUnchanged, type JournalContext } from '../vault.ts';
 import * as repo from './weekly.repository.ts';
 
 /** Field schemas, shared by the sealed payload and the HTTP layer. */
@@ -146,20 +148,24 @@ export class WeeklyService {
     return this.get(userId, weekOf(await this.ctx.today(userId)));
   }
 
-  /** Writes the fields given; fields left out keep what was written before. */
+  /**
+   * Writes the fields given; fields left out keep what was written before,
+   * also when another write of other fields comes at once (see editSealed).
+   */
   async put(userId: string, week: Week, changes: Partial<RecapPayload>): Promise<Recap> {
     const sealer = await sealerFor(this.ctx, userId);
-    const { db } = this.ctx;
     const merged = (previous: RecapPayload): RecapPayload => ({
       wins: changes.wins ?? previous.wins,
       patterns: changes.patterns ?? previous.patterns,
       courseCorrections: changes.courseCorrections ?? previous.courseCorrections,
     });
-    await upsertByKey({
-      find: () => repo.findRecap(db, userId, week.week),
-      insert: (id) => {
-        const at = now();
-        return repo.insertRecap(db, {
+    await editSealed(this.ctx.db, 'The recap', async (trx) => {
+      const row = await repo.findRecap(trx, userId, week.week);
+      const at = now();
+      if (row === undefined) {
+        // The first write of the week; one that loses the race to insert it starts over.
+        const id = randomUUID();
+        const written = await repo.insertRecap(trx, {
           id,
           user_id: userId,
           week: week.week,
@@ -167,14 +173,14 @@ export class WeeklyService {
           created_at: at,
           updated_at: at,
         });
-      },
-      update: (row) => {
-        const previous = sealer.open('weekly_recaps', row, RecapPayload);
-        return repo.updateRecap(db, userId, row.id, {
-          payload: sealer.seal('weekly_recaps', row.id, merged(previous)),
-          updated_at: now(),
-        });
-      },
+        return written ? true : undefined;
+      }
+      const previous = sealer.open('weekly_recaps', row, RecapPayload);
+      const written = await writeIfUnchanged(trx, 'weekly_recaps', userId, row, {
+        payload: sealer.seal('weekly_recaps', row.id, merged(previous)),
+        updated_at: at,
+      });
+      return written ? true : undefined;
     });
     return this.get(userId, week);
   }
