@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { parseMasterKey, type MasterKeyProblem } from './secrets.ts';
+import { isRepeatedBlock, parseMasterKey, type MasterKeyProblem } from './secrets.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -122,7 +122,7 @@ function describeKeyProblem(name: string, problem: MasterKeyProblem): string {
     missing: 'is not set',
     length: 'must be exactly 64 hex characters (256 bits)',
     hex: 'must contain only hex characters 0-9 and a-f',
-    weak: 'is one byte repeated, which is no secret at all',
+    weak: 'is a short pattern repeated, which is no secret at all',
   };
   return `${name} ${reasons[problem]}; ${HOW_TO_MAKE_A_KEY}`;
 }
@@ -141,8 +141,9 @@ function parseJwtSecret(value: string | undefined): Buffer | string {
   if (bytes.length < 32) {
     return 'JWT_SECRET must carry at least 256 bits (64 hex or 43 base64 characters); generate one with `openssl rand -hex 32`';
   }
-  if (bytes.every((b) => b === bytes[0])) {
-    return 'JWT_SECRET is one byte repeated, which is no secret at all';
+  // The text too: a pattern typed in base64 need not repeat on byte boundaries.
+  if (isRepeatedBlock(bytes) || isRepeatedBlock(Buffer.from(value))) {
+    return 'JWT_SECRET is a short pattern repeated, which is no secret at all; generate one with `openssl rand -hex 32`';
   }
   return bytes;
 }

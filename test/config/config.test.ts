@@ -107,6 +107,33 @@ test('a master key of one repeated byte is refused as no secret at all', () => {
   }
 });
 
+test('a master key or JWT secret that is a short pattern typed again and again is refused', () => {
+  for (const key of ['0123456789abcdef'.repeat(4), 'deadbeef'.repeat(8), `${hex(16)}`.repeat(2)]) {
+    const err = assertRefused(
+      { ...validEnv(), MASTER_ENCRYPTION_KEY: key },
+      'MASTER_ENCRYPTION_KEY',
+      key,
+    );
+    assert.match(err.message, /repeated/);
+  }
+  for (const secret of [
+    'changeme'.repeat(6),
+    'hunter2'.repeat(7),
+    'abc'.repeat(15),
+    hex(16).repeat(2),
+  ]) {
+    const err = assertRefused({ ...validEnv(), JWT_SECRET: secret }, 'JWT_SECRET', secret);
+    assert.match(err.message, /repeated/);
+  }
+  // Random ones of the same lengths still pass.
+  assert.doesNotThrow(() =>
+    loadConfig({ ...validEnv(), MASTER_ENCRYPTION_KEY: hex(32), JWT_SECRET: hex(32) }),
+  );
+  assert.doesNotThrow(() =>
+    loadConfig({ ...validEnv(), JWT_SECRET: randomBytes(36).toString('base64url') }),
+  );
+});
+
 test('a missing JWT_SECRET is refused', () => {
   assertRefused({ MASTER_ENCRYPTION_KEY: hex(32) }, 'JWT_SECRET');
   assertRefused({ MASTER_ENCRYPTION_KEY: hex(32), JWT_SECRET: '' }, 'JWT_SECRET');
