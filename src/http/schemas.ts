@@ -7,14 +7,14 @@ export const Uuid = Type.String({ format: 'uuid', description: 'A UUID' });
 
 export const IsoDate = Type.String({
   format: 'date',
-  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
-  description: 'A calendar date that exists, YYYY-MM-DD',
+  pattern: '^[1-9]\\d{3}-\\d{2}-\\d{2}$',
+  description: 'A calendar date that exists, YYYY-MM-DD, in the years 1000 to 9999',
   examples: ['2026-12-03'],
 });
 
 export const IsoWeek = Type.String({
-  pattern: '^\\d{4}-W\\d{2}$',
-  description: 'An ISO week, YYYY-Www',
+  pattern: '^[1-9]\\d{3}-W\\d{2}$',
+  description: 'An ISO week, YYYY-Www, with all its days in the years 1000 to 9999',
   examples: ['2026-W49'],
 });
 

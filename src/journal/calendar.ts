@@ -6,8 +6,14 @@
 import { badRequest } from '../errors.ts';
 
 const DAY_MS = 86_400_000;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const WEEK = /^(\d{4})-W(\d{2})$/;
+/**
+ * Years 1000 to 9999: four digits, no leading zero. `Date.UTC` reads the
+ * years 0 to 99 as 1900 to 1999, and a date past 9999-12-31 has no
+ * four-digit spelling; inside this span every date has one spelling and its
+ * arithmetic is exact. The HTTP and import schemas take the same span.
+ */
+const DATE = /^([1-9]\d{3})-(\d{2})-(\d{2})$/;
+const WEEK = /^([1-9]\d{3})-W(\d{2})$/;
 
 /** The longest range a query may span, counting both ends. */
 export const MAX_RANGE_DAYS = 366;
@@ -65,7 +71,11 @@ export interface Week {
   readonly to: string;
 }
 
-/** Monday to Sunday of an ISO week, or undefined when the week does not exist (2021-W53). */
+/**
+ * Monday to Sunday of an ISO week, or undefined when the week does not exist
+ * (2021-W53) or has a day outside the years 1000 to 9999 (9999-W52 ends on
+ * 10000-01-02).
+ */
 export function weekDates(week: string): Week | undefined {
   const match = WEEK.exec(week);
   if (!match) return undefined;
@@ -73,11 +83,13 @@ export function weekDates(week: string): Week | undefined {
   const number = Number(match[2]);
   if (number < 1) return undefined;
   // 4 January is always in week 1.
-  const jan4 = `${match[1]}-01-04`;
-  const weekday = (new Date(days(jan4) * DAY_MS).getUTCDay() + 6) % 7;
-  const from = addDays(jan4, (number - 1) * 7 - weekday);
+  const jan4 = days(`${match[1]}-01-04`);
+  const weekday = (new Date(jan4 * DAY_MS).getUTCDay() + 6) % 7;
+  const monday = jan4 + (number - 1) * 7 - weekday;
+  const [from, to] = [fromDayNumber(monday), fromDayNumber(monday + 6)];
+  if (!isCalendarDate(from) || !isCalendarDate(to)) return undefined;
   if (isoWeekOf(from) !== `${year}-W${match[2]}`) return undefined;
-  return { week, from, to: addDays(from, 6) };
+  return { week, from, to };
 }
 
 /** The ISO week holding a date. */

@@ -121,3 +121,21 @@ test('the top emotion is the one named most often, ignoring case and accents', (
   assert.equal(topEmotion(['', '  ']), null);
   assert.equal(topEmotion([]), null);
 });
+
+test('dates run from the year 1000 to 9999, and a week exists only when all its days do', () => {
+  // Date.UTC reads the years 0 to 99 as 1900 to 1999: such a date must not pass as itself.
+  for (const early of ['0000-01-01', '0099-12-31', '0999-12-31']) {
+    assert.equal(isCalendarDate(early), false, early);
+  }
+  assert.ok(isCalendarDate('1000-01-01'));
+  assert.ok(isCalendarDate('9999-12-31'));
+  // 9999-W52 ends on 10000-01-02; 1000-W01 starts on 0999-12-30.
+  assert.equal(weekDates('9999-W52'), undefined);
+  assert.equal(weekDates('1000-W01'), undefined);
+  assert.deepEqual(weekDates('9999-W51'), {
+    week: '9999-W51',
+    from: '9999-12-20',
+    to: '9999-12-26',
+  });
+  assert.equal(weekDates('1000-W02')?.from, '1000-01-06');
+});

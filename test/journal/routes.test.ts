@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { makeApp } from '../helpers.ts';
-import { assertProblem, twoUsers } from './helpers.ts';
+import { assertProblem, ok, twoUsers } from './helpers.ts';
 
 const ID = '00000000-0000-4000-8000-000000000000';
 
@@ -103,4 +103,30 @@ test('every journal route without a body refuses an unknown query parameter with
     const problem = assertProblem(await alice.call(method.toUpperCase() as 'GET', url), 400);
     assert.equal(problem.errors?.[0]?.path, '/querystring/unexpected', `${method} ${path}`);
   }
+});
+
+test('a date before the year 1000 or a week past 9999 is refused with a 400 wherever one is taken, and nothing is stored', async (t) => {
+  const { alice } = await twoUsers(t);
+  const habit = ok(await alice.call('POST', '/api/habits', { name: 'Stretch' }), 201).id as string;
+  const refused = [
+    alice.call('PUT', `/api/habits/${habit}/checks/0099-12-31`),
+    alice.call('POST', '/api/entries', { date: '0000-01-01', content: 'too early' }),
+    alice.call('PATCH', '/api/entries/0999-12-31', { content: 'too early' }),
+    alice.call('PUT', '/api/feels/0500-06-01/morning', { mentalState: 6 }),
+    alice.call('GET', '/api/habits?date=0099-12-31'),
+    alice.call('GET', '/api/entries?from=0099-01-01&to=0099-12-31'),
+    alice.call('GET', '/api/weekly/9999-W52'),
+    alice.call('PUT', '/api/weekly/9999-W52', { wins: 'none' }),
+    alice.call('GET', '/api/weekly/1000-W01'),
+  ];
+  for (const res of await Promise.all(refused)) {
+    assert.equal(res.statusCode, 400, `${res.statusCode} ${res.body}`);
+  }
+  // Nothing was stored: the habit has no check, the lists read cleanly, the edit still answers 200.
+  ok(await alice.call('PATCH', `/api/habits/${habit}`, { name: 'Stretch more', archived: true }));
+  const habits = ok(await alice.call('GET', '/api/habits'));
+  assert.equal(JSON.stringify(habits).includes('0099'), false);
+  const early = await alice.call('GET', '/api/entries?from=1000-01-01&to=1000-12-31');
+  assert.deepEqual(ok(early).items, []);
+  ok(await alice.call('GET', '/api/weekly/9999-W51'));
 });

@@ -32,13 +32,13 @@ const strict = { additionalProperties: false } as const;
 
 const IsoDate = Type.String({
   format: 'date',
-  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
-  description: 'A calendar date that exists, YYYY-MM-DD',
+  pattern: '^[1-9]\\d{3}-\\d{2}-\\d{2}$',
+  description: 'A calendar date that exists, YYYY-MM-DD, in the years 1000 to 9999',
 });
 
 const IsoWeek = Type.String({
-  pattern: '^\\d{4}-W\\d{2}$',
-  description: 'An ISO week that exists, YYYY-Www',
+  pattern: '^[1-9]\\d{3}-W\\d{2}$',
+  description: 'An ISO week that exists, YYYY-Www, with all its days in the years 1000 to 9999',
 });
 
 /** A link to a row of this document, by its document id. */
