@@ -22,6 +22,8 @@ import { closeDeps, openDeps } from '../../src/server.ts';
 import { tempDir, testEnv } from '../helpers.ts';
 
 const ROUTE = '/api/test-only/echo';
+/** A route that takes no body, like logout. */
+const BODILESS = '/api/test-only/ping';
 const Body = Type.Object(
   {
     title: Type.String({ minLength: 1, maxLength: 100 }),
@@ -44,6 +46,7 @@ before(async () => {
     handled++;
     return { ok: true, title: request.body.title };
   });
+  app.post(BODILESS, () => ({ ok: true }));
   await app.ready();
 });
 
@@ -106,7 +109,7 @@ describe('body parsing and validation', () => {
       }
     });
 
-    test('an empty body declared as JSON is a 400 problem', async () => {
+    test('an empty body declared as JSON is a 400 problem on a route that needs a body', async () => {
       assertProblem(await post('', 'application/json'), 400);
     });
 
@@ -182,6 +185,23 @@ describe('body parsing and validation', () => {
     test('none of the bad requests above reached the handler', () => {
       assert.equal(handled, before);
     });
+  });
+
+  test('a route without a body answers a request with no body that still declares JSON', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: BODILESS,
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    // Whitespace is not an empty body: it is still malformed JSON.
+    const blank = await app.inject({
+      method: 'POST',
+      url: BODILESS,
+      headers: { 'content-type': 'application/json' },
+      payload: ' ',
+    });
+    assertProblem(blank, 400);
   });
 
   test('a body sent without any content type gets 415', async () => {
