@@ -241,6 +241,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: settings.logLevel,
     RATE_LIMIT_SIGNUP_MAX: '1000000',
     RATE_LIMIT_LOGIN_MAX: '1000000',
+    RATE_LIMIT_REFRESH_MAX: '1000000',
     RATE_LIMIT_MFA_MAX: '1000000',
     RATE_LIMIT_API_MAX: '1000000',
     // Attempts are counted before the verify, so many logins to one account at

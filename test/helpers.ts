@@ -57,6 +57,7 @@ export function testEnv(dir: string, extra: Record<string, string> = {}): Record
     ARGON2_TIME_COST: '1',
     RATE_LIMIT_SIGNUP_MAX: '1000',
     RATE_LIMIT_LOGIN_MAX: '1000',
+    RATE_LIMIT_REFRESH_MAX: '1000',
     RATE_LIMIT_MFA_MAX: '1000',
     RATE_LIMIT_API_MAX: '100000',
     ...extra,

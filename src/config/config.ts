@@ -47,6 +47,7 @@ export interface Config {
   readonly rateLimits: {
     readonly signup: RateLimitSettings;
     readonly login: RateLimitSettings;
+    readonly refresh: RateLimitSettings;
     readonly mfa: RateLimitSettings;
     readonly api: RateLimitSettings;
   };
@@ -297,6 +298,9 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimits: {
       signup: read.rateLimit('RATE_LIMIT_SIGNUP', 5, 15),
       login: read.rateLimit('RATE_LIMIT_LOGIN', 5, 15),
+      // Refresh tokens are 256 random bits, so this only bounds the work one
+      // address can cause; it allows many devices behind one address.
+      refresh: read.rateLimit('RATE_LIMIT_REFRESH', 30, 15),
       mfa: read.rateLimit('RATE_LIMIT_MFA', 3, 5),
       api: read.rateLimit('RATE_LIMIT_API', 600, 1),
     },

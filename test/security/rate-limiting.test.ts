@@ -69,6 +69,28 @@ test('rate limiting: the sixth login from one IP gets 429 problem+json with Rate
   assert.equal(other.statusCode, 401);
 });
 
+test('rate limiting: refresh has a per-IP limit of its own, apart from login', async (t) => {
+  const { app } = await openLab(t, { RATE_LIMIT_REFRESH_MAX: '3', RATE_LIMIT_LOGIN_MAX: '1000' });
+  const ip = '198.51.100.7';
+  let { refreshToken } = await newUser(app, 'refresher@example.test', PASSWORD, {
+    remoteAddress: ip,
+  });
+  for (let i = 0; i < 3; i += 1) {
+    const res = await post(app, '/api/auth/refresh', { refreshToken });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.headers['ratelimit-limit'], '3');
+    refreshToken = (res.json() as { refreshToken: string }).refreshToken;
+  }
+  assertLimited(await post(app, '/api/auth/refresh', { refreshToken }), 3);
+  // Logins from that address are not counted against it, nor it against them.
+  const login = await post(app, '/api/auth/login', {
+    email: 'refresher@example.test',
+    password: PASSWORD,
+  });
+  assert.equal(login.statusCode, 200, login.body);
+  assert.equal(login.headers['ratelimit-limit'], '1000');
+});
+
 test('rate limiting: the sixth signup from one IP gets 429 and creates no account', async (t) => {
   const { app, deps } = await openLab(t, LIMIT_5);
   for (let i = 0; i < 5; i += 1) {

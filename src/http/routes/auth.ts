@@ -161,7 +161,7 @@ export function authRoutes(
   app.post(
     '/api/auth/refresh',
     {
-      config: { rateLimit: perIp(config.rateLimits.login) },
+      config: { rateLimit: perIp(config.rateLimits.refresh) },
       // A cookie refresh may come with no body at all: validate it as `{}`.
       preValidation: async (request) => {
         request.body ??= {};
