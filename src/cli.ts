@@ -214,7 +214,7 @@ async function init(): Promise<void> {
     );
   }
   await migrateWith(readConfig());
-  process.stdout.write('Ready: start the server with `npm start` (or `daybook serve`).\n');
+  process.stdout.write('Ready: start the server with `npm start` (or `npx daybook serve`).\n');
 }
 
 async function migrate(): Promise<void> {
